@@ -1,0 +1,1 @@
+"""opdb-ingestd: the service that moves instrument events from RabbitMQ into the opDB."""

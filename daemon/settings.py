@@ -1,0 +1,76 @@
+"""The daemon's configuration: one class, read from ``OPDB_*`` environment variables.
+
+Built once by the CLI and handed to every component, so nothing reads the
+environment at import time and tests can build a ``Settings`` directly.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_SQLALCHEMY_DRIVER = "postgresql+psycopg"
+
+
+def mask_url(url: str) -> str:
+    """Return ``url`` with any password replaced by ``***``, for logs and status output."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo = f"{parts.username or ''}:***@"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=userinfo + host))
+
+
+def sqlalchemy_database_url(url: str) -> str:
+    """Normalise a PostgreSQL URL to the SQLAlchemy psycopg 3 dialect."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in {"postgres", "postgresql", _SQLALCHEMY_DRIVER}:
+        raise ValueError(f"not a PostgreSQL URL: {mask_url(url)}")
+    return f"{_SQLALCHEMY_DRIVER}://{rest}"
+
+
+def libpq_database_url(url: str) -> str:
+    """Normalise a PostgreSQL URL to the plain form libpq, psql and pg_dump accept."""
+    return "postgresql://" + sqlalchemy_database_url(url).partition("://")[2]
+
+
+class Settings(BaseSettings):
+    """Everything an ``opdb-ingestd`` process needs to know about its world."""
+
+    model_config = SettingsConfigDict(env_prefix="OPDB_", extra="ignore")
+
+    database_url: SecretStr = Field(
+        default=SecretStr("postgresql+psycopg://postgres@127.0.0.1:5432/opdb"),
+        description="PostgreSQL URL of the opDB this daemon writes to.",
+    )
+    amqp_url: SecretStr = Field(
+        default=SecretStr("amqp://guest:guest@127.0.0.1:5672/"),
+        description="RabbitMQ URL the daemon consumes from.",
+    )
+    exchange: str = Field(default="opdb", description="Topic exchange actors publish to.")
+    queue: str = Field(default="opdb.ingest", description="Queue the daemon consumes.")
+    site_timezone: str = Field(
+        default="Pacific/Honolulu",
+        description="Zone of the wall-clock times stored in timestamp-without-zone columns.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgresql(cls, value: SecretStr) -> SecretStr:
+        return SecretStr(sqlalchemy_database_url(value.get_secret_value()))
+
+    @property
+    def dead_letter_queue(self) -> str:
+        """Queue holding events the daemon rejected, with the reason in their headers."""
+        return f"{self.queue}.dead"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url.get_secret_value()
+
+    @property
+    def libpq_url(self) -> str:
+        return libpq_database_url(self.database_url.get_secret_value())

@@ -1,0 +1,148 @@
+"""The migration history against real PostgreSQL: it reproduces the reference opDB
+schema exactly, walks up and down cleanly, and agrees with the models."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, pool
+
+from daemon import migrations
+from daemon.bookkeeping import BookkeepingBase
+from daemon.catalog import SchemaShape, diff_schemas, read_schema
+from daemon.settings import sqlalchemy_database_url
+from opdb.models import Base
+
+pytestmark = pytest.mark.migrations
+
+REFERENCE_DDL = Path(__file__).resolve().parents[3] / "shared" / "reference" / "pfs_opdb_schema.sql"
+REFERENCE_TABLE_COUNT = 61
+
+
+def _reference_database(scratch_databases: Callable[..., str]) -> str:
+    url = scratch_databases("opdb_reference")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(REFERENCE_DDL.read_text())  # type: ignore[arg-type]
+    return url
+
+
+def _opdb_tables(url: str) -> SchemaShape:
+    return read_schema(url, ignore=["alembic_version"])
+
+
+@pytest.fixture(scope="module")
+def reference_schema(scratch_databases: Callable[..., str]) -> SchemaShape:
+    assert REFERENCE_DDL.is_file(), f"reference schema not found at {REFERENCE_DDL}"
+    return _opdb_tables(_reference_database(scratch_databases))
+
+
+def test_head_reproduces_the_reference_schema(reference_schema: SchemaShape, opdb_url: str) -> None:
+    migrated = _opdb_tables(opdb_url)
+    differences = diff_schemas(reference_schema, migrated)
+    same = len(set(reference_schema.tables) & set(migrated.tables)) - len(
+        {line.split(":")[0] for line in differences}
+    )
+    print(
+        f"parity: {same}/{len(reference_schema.tables)} tables identical, "
+        f"{len(differences)} differences"
+    )
+    assert len(reference_schema.tables) == REFERENCE_TABLE_COUNT
+    assert differences == []
+
+
+def test_parity_check_sees_a_changed_column(reference_schema: SchemaShape, opdb_url: str) -> None:
+    with psycopg.connect(opdb_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE mcs_data ALTER COLUMN peakvalue TYPE double precision")
+        conn.execute("ALTER TABLE sps_exposure DROP CONSTRAINT sps_exposure_sps_camera_id_fkey")
+    differences = diff_schemas(reference_schema, _opdb_tables(opdb_url))
+    assert any("mcs_data: column peakvalue" in line for line in differences)
+    assert any(
+        "sps_exposure: constraint sps_exposure_sps_camera_id_fkey is missing" in line
+        for line in differences
+    )
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(migrations.alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_every_revision_walks_up_and_down(scratch_databases: Callable[..., str]) -> None:
+    url = scratch_databases()
+    empty = _opdb_tables(url)
+    revisions = _revisions()
+    for index, revision in enumerate(revisions):
+        migrations.upgrade(url, revision)
+        migrations.downgrade(url, revisions[index - 1] if index else "base")
+        migrations.upgrade(url, revision)
+    migrations.downgrade(url, "base")
+    assert diff_schemas(empty, _opdb_tables(url)) == []
+    assert read_schema(url, schema="opdb_ingest").tables == {}
+    migrations.upgrade(url)
+    assert len(_opdb_tables(url).tables) == REFERENCE_TABLE_COUNT
+
+
+def test_models_match_migrations(opdb_url: str) -> None:
+    engine = create_engine(sqlalchemy_database_url(opdb_url), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "include_schemas": True,
+                    "include_name": lambda name, kind, _parent: (
+                        kind != "schema" or name in {None, "public", "opdb_ingest"}
+                    ),
+                    "compare_type": True,
+                    "compare_server_default": True,
+                },
+            )
+            differences = compare_metadata(context, [Base.metadata, BookkeepingBase.metadata])
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_models_match_migrations_can_fail(opdb_url: str) -> None:
+    with psycopg.connect(opdb_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE tel_status ADD COLUMN stray integer")
+    engine = create_engine(sqlalchemy_database_url(opdb_url), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        engine.dispose()
+    assert any(d[0] == "remove_column" and d[2] == "tel_status" for d in differences)
+
+
+def _migrate_cli(url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "daemon.cli", "migrate"],
+        env={"OPDB_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_migrate_command_creates_the_schema_and_is_idempotent(
+    reference_schema: SchemaShape, scratch_databases: Callable[..., str]
+) -> None:
+    url = scratch_databases()
+    first = _migrate_cli(url)
+    assert first.returncode == 0, first.stderr
+    assert diff_schemas(reference_schema, _opdb_tables(url)) == []
+    second = _migrate_cli(url)
+    assert second.returncode == 0, second.stderr
+    with psycopg.connect(url) as conn:
+        (version,) = conn.execute("SELECT version_num FROM alembic_version").fetchone() or ("",)
+    assert version == migrations.head_revision()
