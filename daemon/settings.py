@@ -57,6 +57,44 @@ class Settings(BaseSettings):
         description="Zone of the wall-clock times stored in timestamp-without-zone columns.",
     )
 
+    batch_max_events: int = Field(default=500, ge=1, description="Close a batch at N events.")
+    batch_max_ms: int = Field(default=200, ge=1, description="...or T ms after its first event.")
+    batch_max_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="...or B bytes of message bodies."
+    )
+    buffer_max_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1024,
+        description="Bodies held in memory ahead of the writer; prefetch adapts to stay under.",
+    )
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="Larger events are rejected (too_large)."
+    )
+    copy_min_rows: int = Field(
+        default=100, ge=1, description="Insert groups of at least this many rows use COPY."
+    )
+
+    retry_first_delay_ms: int = Field(
+        default=1000, ge=1, description="First retry of an event whose parent is missing."
+    )
+    retry_max_delay_ms: int = Field(
+        default=120_000, ge=1, description="Retry delays double up to this cap."
+    )
+    retry_give_up_s: float = Field(
+        default=900.0, ge=0, description="Dead-letter a missing-parent event after this long."
+    )
+
+    heartbeat_s: int = Field(
+        default=10, ge=1, description="AMQP heartbeat; a dead broker is noticed in ~3x this."
+    )
+    reconnect_max_delay_s: float = Field(
+        default=15.0, gt=0, description="Cap of the back-off between reconnection attempts."
+    )
+    shutdown_timeout_s: float = Field(
+        default=20.0, gt=0, description="Hard cap on the final flush at SIGTERM."
+    )
+    log_level: str = Field(default="INFO", description="Python logging level name.")
+
     @field_validator("database_url")
     @classmethod
     def _database_url_is_postgresql(cls, value: SecretStr) -> SecretStr:

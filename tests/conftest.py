@@ -17,14 +17,14 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from daemon import migrations
+from daemon import migrations, topology
 from daemon.settings import Settings, libpq_database_url
 
 LOCAL_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -155,50 +155,46 @@ def opdb_url(scratch_databases: Callable[..., str], migrated_template: str) -> s
     return scratch_databases("opdb_test", template=migrated_template)
 
 
-@dataclass(frozen=True)
-class BrokerNames:
-    """Uniquely named broker objects for one test."""
-
-    exchange: str
-    queue: str
-
-    @property
-    def dead_letter_queue(self) -> str:
-        return f"{self.queue}.dead"
-
-    @property
-    def all_queues(self) -> list[str]:
-        return [self.queue, self.dead_letter_queue, f"{self.queue}.retry"]
-
-
-def _delete_broker_objects(url: str, names: BrokerNames) -> None:
+def _delete_queues(url: str, exchange: str, queues: list[str]) -> None:
     import pika  # blocking client: teardown needs no event loop
 
     connection = pika.BlockingConnection(pika.URLParameters(url))
     try:
         channel = connection.channel()
-        for queue in names.all_queues:
+        for queue in queues:
             channel.queue_delete(queue)
-        channel.exchange_delete(names.exchange)
+        channel.exchange_delete(exchange)
     finally:
         connection.close()
 
 
 @pytest.fixture
-def broker_names(amqp_url: str) -> Iterator[BrokerNames]:
-    """Exchange and queue names no other test or run uses; deleted after the test."""
+def make_settings(opdb_url: str, amqp_url: str) -> Iterator[Callable[..., Settings]]:
+    """Factory of daemon settings on this test's database and on broker objects no other
+    test or run uses; every queue they name is deleted after the test."""
     suffix = uuid.uuid4().hex[:12]
-    names = BrokerNames(exchange=f"opdb.test.{suffix}", queue=f"opdb.test.{suffix}.ingest")
-    yield names
-    _delete_broker_objects(amqp_url, names)
+    made: list[Settings] = []
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": opdb_url,
+            "amqp_url": amqp_url,
+            "exchange": f"opdb.test.{suffix}",
+            "queue": f"opdb.test.{suffix}.ingest",
+            "batch_max_ms": 50,
+            "shutdown_timeout_s": 10.0,
+        }
+        values.update(overrides)
+        settings = Settings(**values)
+        made.append(settings)
+        return settings
+
+    yield make
+    for settings in made:
+        _delete_queues(amqp_url, settings.exchange, topology.queue_names(settings))
 
 
 @pytest.fixture
-def settings(opdb_url: str, amqp_url: str, broker_names: BrokerNames) -> Settings:
-    """Daemon settings pointing at this test's database, broker objects and names."""
-    return Settings(
-        database_url=opdb_url,  # type: ignore[arg-type]
-        amqp_url=amqp_url,  # type: ignore[arg-type]
-        exchange=broker_names.exchange,
-        queue=broker_names.queue,
-    )
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    """Daemon settings for this test with the defaults of the contract's retry schedule."""
+    return make_settings()

@@ -1,0 +1,235 @@
+"""The daemon's side of RabbitMQ: one connection, a consuming channel, a confirming
+publishing channel, and the topology declared on every (re)connect.
+
+Reconnection is the service loop's decision, not aio-pika's: a plain connection whose
+loss is reported through ``lost`` keeps the failure modes few and visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+import aio_pika
+import aiormq
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractIncomingMessage,
+    AbstractQueue,
+)
+
+from daemon import deadletter, topology
+from daemon.errors import IngestError
+from daemon.logs import get_logger
+from daemon.settings import Settings
+
+log = get_logger(__name__)
+
+# aio-pika surfaces broker trouble through several families of exceptions.
+BROKER_ERRORS = (
+    aiormq.exceptions.AMQPError,
+    aio_pika.exceptions.AMQPException,
+    OSError,
+    ConnectionError,
+    asyncio.TimeoutError,
+    RuntimeError,
+)
+_CANCEL_TIMEOUT_S = 5.0
+
+
+def _reraise_if_we_are_cancelled() -> None:
+    """aio-pika can raise a stray CancelledError from a dead connection's internals;
+    swallow that one, but never a cancellation aimed at the current task."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+class TransientBrokerError(IngestError):
+    """The broker cannot be reached or dropped us; retry later, lose nothing."""
+
+
+class Consumer:
+    """Consumes the ingest queue into ``on_message`` and acknowledges on request."""
+
+    def __init__(
+        self, settings: Settings, on_message: Callable[[AbstractIncomingMessage], None]
+    ) -> None:
+        self._settings = settings
+        self._on_message = on_message
+        self._connection: AbstractConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._publisher: AbstractChannel | None = None
+        self._queue: AbstractQueue | None = None
+        self._consumer_tag: str | None = None
+        self._prefetch = 0
+        # Starting, stopping and re-prefetching the consumer come from different tasks.
+        self._consume_lock = asyncio.Lock()
+        self.lost = asyncio.Event()
+
+    @property
+    def connected(self) -> bool:
+        return (
+            self._connection is not None
+            and not self._connection.is_closed
+            and not self.lost.is_set()
+        )
+
+    @property
+    def consuming(self) -> bool:
+        return self._consumer_tag is not None
+
+    async def connect(self, prefetch: int) -> None:
+        """Connect, declare the topology and set prefetch; raises TransientBrokerError."""
+        await self.close()
+        self.lost.clear()
+        try:
+            self._connection = await aio_pika.connect(
+                self._settings.amqp_url.get_secret_value(),
+                heartbeat=self._settings.heartbeat_s,
+                timeout=10,
+                # Operators see which daemon and queue a connection belongs to.
+                client_properties={"connection_name": f"opdb-ingestd {self._settings.queue}"},
+            )
+            self._connection.close_callbacks.add(self._on_close)
+            channel = await self._connection.channel(publisher_confirms=False)
+            self._channel, self._queue = await topology.declare(
+                self._connection, channel, self._settings
+            )
+            self._channel.close_callbacks.add(self._on_close)
+            self._publisher = await self._connection.channel(publisher_confirms=True)
+            self._publisher.close_callbacks.add(self._on_close)
+            self._prefetch = 0
+            await self.set_prefetch(prefetch)
+        except BROKER_ERRORS as exc:
+            await self.close()
+            raise TransientBrokerError(f"cannot connect to RabbitMQ: {exc!r}") from exc
+
+    def _on_close(self, _sender: object, exc: BaseException | None = None) -> None:
+        if not self.lost.is_set():
+            log.warning("broker connection lost", error=repr(exc) if exc else None)
+        self.lost.set()
+        self._consumer_tag = None
+
+    @property
+    def prefetch(self) -> int:
+        return self._prefetch
+
+    async def set_prefetch(self, prefetch: int) -> None:
+        """Change how many unacked messages the broker may send us.
+
+        Quorum queues refuse channel-wide QoS and a consumer keeps the limit it started
+        with, so a running consumer is cancelled and started again under the new limit.
+        What it already delivered stays ours, in order, and is acknowledged as usual.
+        """
+        async with self._consume_lock:
+            if prefetch == self._prefetch or self._channel is None:
+                return
+            was_consuming = self.consuming
+            try:
+                if was_consuming:
+                    await self._stop()
+                await self._channel.set_qos(prefetch_count=prefetch)
+                self._prefetch = prefetch
+            except BROKER_ERRORS as exc:
+                self.lost.set()
+                raise TransientBrokerError(f"cannot set prefetch: {exc!r}") from exc
+            if was_consuming:
+                await self._start()
+
+    async def start(self) -> None:
+        async with self._consume_lock:
+            await self._start()
+
+    async def _start(self) -> None:
+        if self._queue is None or self._consumer_tag is not None:
+            return
+        try:
+            self._consumer_tag = await self._queue.consume(self._deliver)
+        except BROKER_ERRORS as exc:
+            self.lost.set()
+            raise TransientBrokerError(f"cannot consume: {exc!r}") from exc
+
+    async def _deliver(self, message: AbstractIncomingMessage) -> None:
+        self._on_message(message)
+
+    async def stop(self) -> None:
+        """Cancel the consumer so the broker sends nothing more; what was already
+        delivered stays ours to finish and acknowledge."""
+        async with self._consume_lock:
+            await self._stop()
+
+    async def _stop(self) -> None:
+        tag, self._consumer_tag = self._consumer_tag, None
+        if tag is None or self._queue is None:
+            return
+        try:
+            await asyncio.wait_for(self._queue.cancel(tag), _CANCEL_TIMEOUT_S)
+        except (*BROKER_ERRORS, asyncio.CancelledError) as exc:
+            _reraise_if_we_are_cancelled()
+            # A cancel that cannot complete leaves one way to stop deliveries: close the
+            # channel. Unacked messages then go back to the queue, which is safe.
+            log.warning("consumer cancel failed; closing the channel", error=repr(exc))
+            self.lost.set()
+            await self._close_quietly(self._channel)
+
+    @staticmethod
+    def is_stale(message: AbstractIncomingMessage) -> bool:
+        """True when the message's channel died: it can no longer be acknowledged."""
+        try:
+            message.channel  # noqa: B018 - raises once the channel is closed
+        except aio_pika.exceptions.ChannelInvalidStateError:
+            return True
+        return False
+
+    async def ack(self, messages: Sequence[AbstractIncomingMessage]) -> int:
+        """Acknowledge ``messages`` (the oldest unacked ones on their channel), one
+        ``multiple`` ack per channel. Returns how many could not be acknowledged:
+        their channel died, the broker will redeliver them and the ledger absorbs it."""
+        last_by_channel: dict[int, AbstractIncomingMessage] = {}
+        count_by_channel: dict[int, int] = {}
+        for message in messages:
+            try:
+                key = id(message.channel)
+            except aio_pika.exceptions.ChannelInvalidStateError:
+                continue
+            last_by_channel[key] = message
+            count_by_channel[key] = count_by_channel.get(key, 0) + 1
+        acked = 0
+        for key, message in last_by_channel.items():
+            try:
+                await message.ack(multiple=True)
+                acked += count_by_channel[key]
+            except (*BROKER_ERRORS, aio_pika.exceptions.MessageProcessError):
+                self.lost.set()
+        return len(messages) - acked
+
+    async def publish(
+        self, message: AbstractIncomingMessage, disposition: deadletter.Disposition
+    ) -> None:
+        if self._publisher is None or self._publisher.is_closed:
+            raise TransientBrokerError("no publishing channel")
+        try:
+            await deadletter.send(self._publisher.default_exchange, message, disposition)
+        except BROKER_ERRORS as exc:
+            where = disposition.routing_key
+            raise TransientBrokerError(f"cannot publish to {where}: {exc!r}") from exc
+
+    async def close(self) -> None:
+        self._consumer_tag = None
+        connection, self._connection = self._connection, None
+        self._channel = self._publisher = None
+        self._queue = None
+        if connection is not None:
+            await self._close_quietly(connection)
+
+    @staticmethod
+    async def _close_quietly(closable: AbstractConnection | AbstractChannel | None) -> None:
+        if closable is None:
+            return
+        try:
+            await asyncio.wait_for(closable.close(), _CANCEL_TIMEOUT_S)
+        except (*BROKER_ERRORS, asyncio.CancelledError):
+            _reraise_if_we_are_cancelled()
+            # It is being discarded; the broker requeues whatever was unacked.

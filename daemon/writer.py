@@ -1,0 +1,386 @@
+"""Write batches of validated events into PostgreSQL: one transaction per batch.
+
+A batch commits together with its rows in the event ledger, so a redelivered event is
+recognised and skipped. Rows are regrouped across the batch's events, table by table in
+foreign-key order, into as few statements as possible: large insert groups take COPY,
+small ones a multi-row INSERT. When PostgreSQL rejects a batch because of its data, the
+batch is split in halves until the guilty event is alone; everything else commits.
+Errors that are not the data's fault (connection lost, read-only database, deadlock...)
+are raised as :class:`TransientDatabaseError` for the caller to retry the whole batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from sqlalchemy import MetaData, Table
+from sqlalchemy.dialects.postgresql import JSONB
+
+from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
+from daemon.errors import IngestError
+from opdb.contract import Event, EventRejected, Op, Reason
+
+# PostgreSQL limits a statement to 65535 bind parameters.
+_MAX_PARAMETERS = 65535
+
+_LEDGER_INSERT = sql.SQL(
+    "INSERT INTO {}.event_ledger (event_id, source, sent_at, row_count) "
+    "SELECT * FROM unnest(%s::uuid[], %s::varchar[], %s::timestamptz[], %s::int4[]) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+).format(sql.Identifier(BOOKKEEPING_SCHEMA))
+
+
+class TransientDatabaseError(IngestError):
+    """The database could not take the batch for a reason that is not the data's fault."""
+
+
+class _EventFailed(Exception):  # noqa: N818 - internal control flow, never escapes this module
+    """An event whose failure the writer could attribute without bisecting."""
+
+    def __init__(self, event_index: int, rejection: EventRejected) -> None:
+        super().__init__(rejection.detail)
+        self.event_index = event_index
+        self.rejection = rejection
+
+
+def _is_data_error(exc: psycopg.Error) -> bool:
+    # Class 22 (data exception) and 23 (integrity constraint violation) are caused by
+    # the rows themselves; every other failure says nothing about the event.
+    return exc.sqlstate is not None and exc.sqlstate[:2] in {"22", "23"}
+
+
+def _rejection_for(exc: psycopg.Error, table: str | None) -> EventRejected:
+    diag = exc.diag
+    where = f"table {diag.table_name or table or '?'}"
+    message = diag.message_primary or str(exc)
+    detail = f"{where}: {message}" + (f" ({diag.message_detail})" if diag.message_detail else "")
+    if exc.sqlstate == "23505":
+        return EventRejected(Reason.CONFLICT, detail)
+    if exc.sqlstate == "23503":
+        return EventRejected(Reason.MISSING_PARENT, detail)
+    return EventRejected(Reason.VALIDATION, detail)
+
+
+@dataclass(frozen=True)
+class _TablePlan:
+    """What the writer needs to know about one table, derived once from the metadata."""
+
+    table: Table
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    defaulted: frozenset[str]
+    json_columns: frozenset[str]
+
+    @classmethod
+    def of(cls, table: Table) -> _TablePlan:
+        return cls(
+            table=table,
+            columns=tuple(c.name for c in table.columns),
+            key=tuple(c.name for c in table.primary_key.columns),
+            defaulted=frozenset(
+                c.name
+                for c in table.columns
+                if c.server_default is not None
+                or c.autoincrement is True
+                or (c.primary_key and c.autoincrement == "auto" and _is_serial(c))
+            ),
+            json_columns=frozenset(c.name for c in table.columns if isinstance(c.type, JSONB)),
+        )
+
+    def insert_columns(self, row: Mapping[str, Any]) -> tuple[str, ...]:
+        """Columns an inserted row is written with: all but the defaulted ones it omits."""
+        if not self.defaulted:
+            return self.columns
+        return tuple(c for c in self.columns if c not in self.defaulted or c in row)
+
+    def values(self, row: Mapping[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+        if self.json_columns:
+            return tuple(
+                Jsonb(row.get(c))
+                if c in self.json_columns and row.get(c) is not None
+                else row.get(c)
+                for c in columns
+            )
+        return tuple(row.get(c) for c in columns)
+
+
+def _is_serial(column: Any) -> bool:
+    table: Table = column.table
+    return bool(column is table.autoincrement_column)
+
+
+@dataclass
+class _Group:
+    """Rows of one table written by one statement kind with one column list."""
+
+    plan: _TablePlan
+    op: Op
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    """What happened to each event of a batch, by its index in the batch."""
+
+    committed: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    rejected: dict[int, EventRejected] = field(default_factory=dict)
+    rows_by_table: Counter[str] = field(default_factory=Counter)
+    transactions: int = 0
+    commit_seconds: float = 0.0
+
+
+class Writer:
+    """Owns the daemon's PostgreSQL connection and writes batches through it."""
+
+    def __init__(
+        self,
+        conninfo: str,
+        metadata: MetaData,
+        copy_min_rows: int = 200,
+        connect_timeout_s: float = 5.0,
+    ) -> None:
+        self._conninfo = conninfo
+        self._copy_min_rows = copy_min_rows
+        self._connect_timeout_s = connect_timeout_s
+        self._plans = {t.name: _TablePlan.of(t) for t in metadata.sorted_tables}
+        self._table_order = {name: i for i, name in enumerate(self._plans)}
+        self._connection: psycopg.AsyncConnection[Any] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._connection is not None and not self._connection.closed
+
+    async def connect(self) -> None:
+        """Open the connection; raises :class:`TransientDatabaseError` if it cannot."""
+        await self.close()
+        try:
+            self._connection = await psycopg.AsyncConnection.connect(
+                self._conninfo,
+                connect_timeout=max(1, int(self._connect_timeout_s)),
+                application_name="opdb-ingestd",
+            )
+        except psycopg.Error as exc:
+            raise TransientDatabaseError(f"cannot connect to PostgreSQL: {exc}") from exc
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            # The connection is being discarded either way.
+            with contextlib.suppress(psycopg.Error):
+                await connection.close()
+
+    async def write(self, events: Sequence[Event]) -> BatchResult:
+        """Commit every event that can be written; report the others with a reason.
+
+        Raises :class:`TransientDatabaseError` when the database is unusable; events
+        already committed by then are in the ledger, so retrying the batch is safe.
+        """
+        result = BatchResult()
+        first_seen: dict[Any, int] = {}
+        pending: list[int] = []
+        for index, event in enumerate(events):
+            if event.id in first_seen:
+                result.duplicates.append(index)
+            else:
+                first_seen[event.id] = index
+                pending.append(index)
+        await self._write_isolating(events, pending, result)
+        return result
+
+    async def _write_isolating(
+        self, events: Sequence[Event], indices: list[int], result: BatchResult
+    ) -> None:
+        while indices:
+            try:
+                await self._transaction(events, indices, result)
+                return
+            except _EventFailed as failure:
+                result.rejected[failure.event_index] = failure.rejection
+                indices = [i for i in indices if i != failure.event_index]
+            except psycopg.Error as exc:
+                if not _is_data_error(exc):
+                    await self._discard_if_broken()
+                    raise TransientDatabaseError(f"database error: {exc}") from exc
+                if len(indices) == 1:
+                    result.rejected[indices[0]] = _rejection_for(exc, None)
+                    return
+                middle = len(indices) // 2
+                await self._write_isolating(events, indices[:middle], result)
+                indices = indices[middle:]
+
+    async def _discard_if_broken(self) -> None:
+        if self._connection is not None and self._connection.broken:
+            await self.close()
+
+    async def _transaction(
+        self, events: Sequence[Event], indices: list[int], result: BatchResult
+    ) -> None:
+        if not self.connected:
+            await self.connect()
+        connection = self._connection
+        assert connection is not None
+        started = time.perf_counter()
+        rows_by_table: Counter[str] = Counter()
+        async with connection.transaction(), connection.cursor() as cursor:
+            batch = [events[i] for i in indices]
+            await cursor.execute(
+                _LEDGER_INSERT,
+                (
+                    [e.id for e in batch],
+                    [e.source for e in batch],
+                    [e.sent_at for e in batch],
+                    [e.row_count for e in batch],
+                ),
+            )
+            fresh = {row[0] for row in await cursor.fetchall()}
+            new_indices = [i for i in indices if events[i].id in fresh]
+            for group in self._groups(events, new_indices):
+                await self._execute(cursor, group)
+                rows_by_table[group.plan.table.name] += len(group.rows)
+        result.transactions += 1
+        result.commit_seconds += time.perf_counter() - started
+        result.committed.extend(new_indices)
+        result.duplicates.extend(i for i in indices if events[i].id not in fresh)
+        result.rows_by_table.update(rows_by_table)
+
+    def _groups(self, events: Sequence[Event], indices: list[int]) -> Iterator[_Group]:
+        """The batch's rows as statements: tables parents-first, each table's writes in
+        event order, consecutive writes of one kind merged into one statement."""
+        writes = sorted(
+            (
+                (self._table_order[write.table], position, write_position, index, write)
+                for position, index in enumerate(indices)
+                for write_position, write in enumerate(events[index].writes)
+            ),
+            key=lambda item: item[:3],
+        )
+        current: dict[tuple[Op, tuple[str, ...]], _Group] = {}
+        current_table: str | None = None
+        current_op: Op | None = None
+        for _, _, _, index, write in writes:
+            if write.table != current_table or write.op != current_op:
+                yield from current.values()
+                current = {}
+                current_table, current_op = write.table, write.op
+            plan = self._plans[write.table]
+            for row in write.rows:
+                columns = (
+                    plan.insert_columns(row)
+                    if write.op is Op.INSERT
+                    else tuple(c for c in plan.columns if c in row)
+                )
+                group = current.get((write.op, columns))
+                if group is None:
+                    group = current[(write.op, columns)] = _Group(plan, write.op, columns)
+                group.rows.append(plan.values(row, columns))
+                group.owners.append(index)
+        yield from current.values()
+
+    async def _execute(self, cursor: psycopg.AsyncCursor[Any], group: _Group) -> None:
+        if group.op is Op.INSERT and len(group.rows) >= self._copy_min_rows:
+            await self._copy(cursor, group)
+        elif group.op is Op.UPDATE:
+            await self._update(cursor, group)
+        else:
+            for chunk in _unique_key_chunks(group):
+                await self._insert_values(cursor, group, chunk)
+
+    async def _copy(self, cursor: psycopg.AsyncCursor[Any], group: _Group) -> None:
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(group.plan.table.name),
+            sql.SQL(", ").join(map(sql.Identifier, group.columns)),
+        )
+        async with cursor.copy(statement) as copy:
+            for row in group.rows:
+                await copy.write_row(row)
+
+    async def _insert_values(
+        self, cursor: psycopg.AsyncCursor[Any], group: _Group, rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        width = len(group.columns)
+        per_statement = max(1, _MAX_PARAMETERS // width)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            placeholders = sql.SQL("({})").format(sql.SQL(", ").join([sql.Placeholder()] * width))
+            statement = sql.SQL("INSERT INTO {} ({}) VALUES {}").format(
+                sql.Identifier(group.plan.table.name),
+                sql.SQL(", ").join(map(sql.Identifier, group.columns)),
+                sql.SQL(", ").join([placeholders] * len(chunk)),
+            )
+            if group.op is Op.UPSERT:
+                statement += _on_conflict(group)
+            await cursor.execute(statement, [value for row in chunk for value in row])
+
+    async def _update(self, cursor: psycopg.AsyncCursor[Any], group: _Group) -> None:
+        key = group.plan.key
+        assignments = [c for c in group.columns if c not in key]
+        statement = sql.SQL("UPDATE {} SET {} WHERE {} RETURNING 1").format(
+            sql.Identifier(group.plan.table.name),
+            sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in assignments),
+            sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in key),
+        )
+        positions = [group.columns.index(c) for c in (*assignments, *key)]
+        params = [tuple(row[p] for p in positions) for row in group.rows]
+        await cursor.executemany(statement, params, returning=True)
+        row_number = 0
+        while True:
+            if cursor.rowcount == 0:
+                key_values = ", ".join(
+                    f"{c}={group.rows[row_number][group.columns.index(c)]!r}" for c in key
+                )
+                raise _EventFailed(
+                    group.owners[row_number],
+                    EventRejected(
+                        Reason.MISSING_PARENT,
+                        f"table {group.plan.table.name}: update of a row that does not exist "
+                        f"({key_values})",
+                    ),
+                )
+            row_number += 1
+            if not cursor.nextset():
+                break
+
+
+def _on_conflict(group: _Group) -> sql.Composable:
+    key = group.plan.key
+    updates = [c for c in group.columns if c not in key]
+    target = sql.SQL(", ").join(map(sql.Identifier, key))
+    if not updates:
+        return sql.SQL(" ON CONFLICT ({}) DO NOTHING").format(target)
+    return sql.SQL(" ON CONFLICT ({}) DO UPDATE SET {}").format(
+        target,
+        sql.SQL(", ").join(
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in updates
+        ),
+    )
+
+
+def _unique_key_chunks(group: _Group) -> Iterator[list[tuple[Any, ...]]]:
+    """Split an upsert's rows so that no statement touches one key twice, which
+    PostgreSQL refuses; later rows land in later statements, so the last one wins."""
+    if group.op is not Op.UPSERT:
+        yield group.rows
+        return
+    positions = [group.columns.index(c) for c in group.plan.key]
+    chunk: list[tuple[Any, ...]] = []
+    keys: set[tuple[Any, ...]] = set()
+    for row in group.rows:
+        key = tuple(row[p] for p in positions)
+        if key in keys:
+            yield chunk
+            chunk, keys = [], set()
+        keys.add(key)
+        chunk.append(row)
+    if chunk:
+        yield chunk

@@ -1,0 +1,188 @@
+"""Helpers shared by the integration and acceptance tests: build and publish events,
+read queues, run the service in-process, count rows."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import aio_pika
+import psycopg
+
+from daemon.service import IngestService
+from daemon.settings import Settings
+
+
+def event(
+    writes: Sequence[Mapping[str, Any]],
+    *,
+    event_id: uuid.UUID | None = None,
+    source: str = "test",
+) -> dict[str, Any]:
+    """An envelope of contract version 1."""
+    return {
+        "version": 1,
+        "id": str(event_id or uuid.uuid4()),
+        "source": source,
+        "sent_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "writes": [dict(w) for w in writes],
+    }
+
+
+def insert(table: str, *rows: Mapping[str, Any]) -> dict[str, Any]:
+    return {"table": table, "op": "insert", "rows": [dict(r) for r in rows]}
+
+
+def body(envelope: Mapping[str, Any] | bytes) -> bytes:
+    return envelope if isinstance(envelope, bytes) else json.dumps(envelope).encode()
+
+
+async def publish(
+    amqp_url: str,
+    exchange: str,
+    envelopes: Iterable[Mapping[str, Any] | bytes],
+    routing_key: str = "test",
+    in_flight: int = 200,
+) -> int:
+    """Publish persistent messages with confirms; returns how many were confirmed."""
+    connection = await aio_pika.connect(amqp_url)
+    sent = 0
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        target = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
+        pending: list[Any] = []
+        for envelope in envelopes:
+            message = aio_pika.Message(
+                body(envelope),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            )
+            pending.append(target.publish(message, routing_key))
+            if len(pending) >= in_flight:
+                await asyncio.gather(*pending)
+                sent += len(pending)
+                pending = []
+        await asyncio.gather(*pending)
+        sent += len(pending)
+    finally:
+        await connection.close()
+    return sent
+
+
+async def queue_depth(amqp_url: str, queue: str) -> int:
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, passive=True)
+        return declared.declaration_result.message_count or 0
+    finally:
+        await connection.close()
+
+
+async def take_all(
+    amqp_url: str, queue: str, expect: int | None = None, wait_s: float = 0.0
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    """Remove and return the messages waiting in ``queue``: once ``expect`` of them
+    arrived, or whatever came within ``wait_s``."""
+    deadline = time.monotonic() + wait_s
+    taken: list[aio_pika.abc.AbstractIncomingMessage] = []
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, passive=True)
+        while True:
+            message = await declared.get(fail=False, no_ack=True)
+            if message is not None:
+                taken.append(message)
+                if expect is not None and len(taken) >= expect:
+                    return taken
+            elif time.monotonic() >= deadline:
+                return taken
+            else:
+                await asyncio.sleep(0.1)
+    finally:
+        await connection.close()
+
+
+def scalar(url: str, query: str, params: Sequence[Any] = ()) -> Any:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(query, params).fetchone()  # type: ignore[arg-type]
+    return None if row is None else row[0]
+
+
+def count(url: str, table: str) -> int:
+    return int(scalar(url, f'SELECT count(*) FROM "{table}"'))
+
+
+async def wait_until(
+    condition: Callable[[], bool], timeout_s: float, what: str, every_s: float = 0.1
+) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
+        await asyncio.sleep(every_s)
+
+
+@contextlib.asynccontextmanager
+async def running_service(settings: Settings) -> AsyncIterator[IngestService]:
+    """The daemon's service in this event loop, stopped (and flushed) on exit."""
+    service = IngestService(settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(service.run(stop))
+    try:
+        await wait_until(
+            lambda: service.state == "running" or task.done(), 30, "the service to start"
+        )
+        if task.done():
+            task.result()
+        yield service
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, settings.shutdown_timeout_s + 10)
+
+
+def close_broker_connections(name: str) -> int:
+    """Close, from the broker's side, every connection whose client calls itself
+    ``name``; needs ``rabbitmqctl`` for the broker under test. Returns how many."""
+    listing = subprocess.run(
+        [
+            "rabbitmqctl",
+            "-q",
+            "list_connections",
+            "pid",
+            "client_properties",
+            "--formatter",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    closed = 0
+    for connection in json.loads(listing.stdout or "[]"):
+        properties = connection.get("client_properties") or []
+        names = [p[2] for p in properties if p[0] == "connection_name"]
+        if name in names:
+            subprocess.run(
+                ["rabbitmqctl", "-q", "close_connection", connection["pid"], "fault injection"],
+                capture_output=True,
+                check=False,
+                timeout=30,
+            )
+            closed += 1
+    return closed
+
+
+def rabbitmqctl_available() -> bool:
+    return shutil.which("rabbitmqctl") is not None and os.geteuid() == 0
