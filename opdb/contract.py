@@ -23,7 +23,9 @@ Value rules that are not obvious:
 
 * ``real``/``double precision`` accept NaN and +/-Infinity (PostgreSQL stores them and
   MCS reports NaN centroids), but a finite value outside the ``real`` range is refused
-  instead of being left for PostgreSQL to fail the whole batch on.
+  instead of being left for PostgreSQL to fail the whole batch on. Bodies carry them
+  as the bare ``NaN``/``Infinity``/``-Infinity`` tokens Python's json module writes; a
+  number literal too large for a double (``1e400``) reads as Infinity, as in Python.
 * ``jsonb`` accepts any JSON value except NaN/Infinity and NUL characters, which
   PostgreSQL's ``jsonb`` cannot store.
 * ``timestamp without time zone`` columns hold site wall-clock time (HST at Subaru).
@@ -101,16 +103,17 @@ class Reason(StrEnum):
 
 
 class EventRejected(Exception):  # noqa: N818 - the name is part of the published API
-    """An event that must not be written, with a reason and a detail for an operator.
+    """An event that is refused, with a reason to sort by and a detail for an operator.
 
-    Retrying cannot help: the same body is refused the same way every time.
+    Contract checks are deterministic: the same body is refused the same way every time,
+    so the daemon dead-letters it instead of retrying.
     """
 
     reason: Reason
     detail: str
 
     def __init__(self, reason: Reason, detail: str) -> None:
-        # Both go to Exception so that the exception pickles and compares by value.
+        # Both go to Exception.args so that unpickling can call __init__ again.
         super().__init__(reason, detail)
         self.reason = reason
         self.detail = detail

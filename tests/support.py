@@ -18,6 +18,7 @@ from typing import Any
 import aio_pika
 import psycopg
 
+from daemon import topology
 from daemon.service import IngestService
 from daemon.settings import Settings
 
@@ -76,6 +77,16 @@ async def publish(
     finally:
         await connection.close()
     return sent
+
+
+async def declare_topology(settings: Settings) -> None:
+    """Create the daemon's exchange and queues, as a deployment's definitions would,
+    so that events published before any daemon started are kept."""
+    connection = await aio_pika.connect(settings.amqp_url.get_secret_value())
+    try:
+        await topology.declare(connection, await connection.channel(), settings)
+    finally:
+        await connection.close()
 
 
 async def queue_depth(amqp_url: str, queue: str) -> int:
