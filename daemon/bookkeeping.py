@@ -10,7 +10,18 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from sqlalchemy import TIMESTAMP, Integer, MetaData, String, Uuid, func
+from sqlalchemy import (
+    TIMESTAMP,
+    Boolean,
+    CheckConstraint,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+    func,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from opdb.models.base import NAMING_CONVENTION
@@ -47,4 +58,69 @@ class EventLedger(BookkeepingBase):
     )
     row_count: Mapped[int] = mapped_column(
         Integer, nullable=False, comment="Rows the event wrote, all tables together"
+    )
+
+
+class Maintenance(BookkeepingBase):
+    """The maintenance switch shared by every daemon on this database: a single row."""
+
+    __tablename__ = "maintenance"
+    __table_args__ = (CheckConstraint("singleton", name="singleton"),)
+
+    singleton: Mapped[bool] = mapped_column(
+        Boolean, primary_key=True, server_default=true(), comment="Always true: one row only"
+    )
+    enabled: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, comment="While true, daemons stop consuming and write nothing"
+    )
+    reason: Mapped[str | None] = mapped_column(Text, comment="Why maintenance was switched on")
+    changed_at: Mapped[datetime.datetime] = mapped_column(
+        TIMESTAMP(timezone=True),
+        nullable=False,
+        server_default=func.now(),
+        comment="When the switch last changed",
+    )
+    changed_by: Mapped[str | None] = mapped_column(
+        Text, comment="Who changed it: user@host of the command"
+    )
+
+
+class DaemonInstance(BookkeepingBase):
+    """What each running daemon last said about itself; refreshed every few seconds."""
+
+    __tablename__ = "daemon_instance"
+
+    instance_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, primary_key=True, comment="Random id of one daemon process"
+    )
+    host: Mapped[str] = mapped_column(Text, nullable=False, comment="Host the daemon runs on")
+    pid: Mapped[int] = mapped_column(Integer, nullable=False, comment="Its process id")
+    queue: Mapped[str] = mapped_column(Text, nullable=False, comment="Queue it consumes")
+    state: Mapped[str] = mapped_column(
+        String(32), nullable=False, comment="running, paused, maintenance, schema_mismatch..."
+    )
+    state_reason: Mapped[str | None] = mapped_column(Text, comment="Why it is in that state")
+    expected_revision: Mapped[str] = mapped_column(
+        String(32), nullable=False, comment="Schema revision its code writes into"
+    )
+    database_revision: Mapped[str | None] = mapped_column(
+        String(32), comment="Schema revision it last found in the database"
+    )
+    in_flight: Mapped[int] = mapped_column(
+        Integer, nullable=False, comment="Messages it holds unacknowledged"
+    )
+    started_at: Mapped[datetime.datetime] = mapped_column(
+        TIMESTAMP(timezone=True), nullable=False, comment="When the process started"
+    )
+    heartbeat_at: Mapped[datetime.datetime] = mapped_column(
+        TIMESTAMP(timezone=True), nullable=False, index=True, comment="Its last report"
+    )
+    last_commit_at: Mapped[datetime.datetime | None] = mapped_column(
+        TIMESTAMP(timezone=True), comment="Its last committed batch"
+    )
+    events_last_minute: Mapped[int] = mapped_column(
+        Integer, nullable=False, comment="Events it committed in the last 60 s"
+    )
+    rows_last_minute: Mapped[int] = mapped_column(
+        Integer, nullable=False, comment="Rows it committed in the last 60 s"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 
@@ -66,27 +67,42 @@ class SchemaShape:
 
 def read_schema(conninfo: str, schema: str = "public", ignore: Iterable[str] = ()) -> SchemaShape:
     """Snapshot the tables of ``schema`` in the database at ``conninfo`` (a libpq URL)."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        return read_schema_from(conn, schema, ignore)
+
+
+def read_schema_from(
+    conn: psycopg.Connection[Any], schema: str = "public", ignore: Iterable[str] = ()
+) -> SchemaShape:
+    """Snapshot ``schema`` through an open connection (and its current transaction).
+
+    Names are rendered without their schema, so two schemas of one database compare.
+    """
     skipped = set(ignore)
     tables: dict[str, TableShape] = {}
     params = {"schema": schema}
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        # Render expressions the same way whatever the caller's search_path is.
-        conn.execute("SET search_path = pg_catalog")
-        for table, name, type_, not_null, default in conn.execute(_COLUMNS_SQL, params):
-            if table not in skipped:
-                tables.setdefault(table, TableShape()).columns.append(
-                    Column(name, type_, not_null, default)
-                )
-        for table, name, kind, definition in conn.execute(_CONSTRAINTS_SQL, params):
-            if table in tables:
-                tables[table].constraints[name] = (kind, definition)
-        for table, name, definition in conn.execute(_INDEXES_SQL, params):
-            if table in tables:
-                tables[table].indexes[name] = definition
-        sequences = {
-            name: (data_type, start, increment)
-            for name, data_type, start, increment in conn.execute(_SEQUENCES_SQL, params)
-        }
+    prefix = f"{schema}."
+
+    def local(text: str | None) -> str | None:
+        return None if text is None else text.replace(prefix, "")
+
+    # Qualify every name the same way whatever the caller's search_path is.
+    conn.execute("SET LOCAL search_path = pg_catalog")
+    for table, name, type_, not_null, default in conn.execute(_COLUMNS_SQL, params):
+        if table not in skipped:
+            tables.setdefault(table, TableShape()).columns.append(
+                Column(name, type_, not_null, local(default))
+            )
+    for table, name, kind, definition in conn.execute(_CONSTRAINTS_SQL, params):
+        if table in tables:
+            tables[table].constraints[name] = (kind, local(definition) or "")
+    for table, name, definition in conn.execute(_INDEXES_SQL, params):
+        if table in tables:
+            tables[table].indexes[name] = local(definition) or ""
+    sequences = {
+        name: (data_type, start, increment)
+        for name, data_type, start, increment in conn.execute(_SEQUENCES_SQL, params)
+    }
     return SchemaShape(tables=tables, sequences=sequences)
 
 

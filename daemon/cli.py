@@ -8,11 +8,14 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
+import psycopg
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
-from daemon import migrations
+from daemon import maintenance, migrations
+from daemon.bench import register as register_bench
 from daemon.errors import IngestError
-from daemon.logs import configure_logging, get_logger
+from daemon.logs import configure_logging, get_logger, mask_secrets
 from daemon.service import IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
@@ -21,9 +24,93 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    target = args.to
-    migrations.upgrade(settings.sqlalchemy_url, target)
-    print(f"{mask_url(settings.sqlalchemy_url)} is at revision {target}")
+    where = mask_url(settings.sqlalchemy_url)
+    if args.dry_run:
+        try:
+            start = migrations.database_revision(settings.sqlalchemy_url)
+        except SQLAlchemyError as exc:
+            print(
+                f"-- cannot read the current revision ({exc.__class__.__name__}); "
+                "showing the SQL from an empty database",
+                file=sys.stderr,
+            )
+            start = None
+        migrations.offline_sql(start, args.to)
+        return 0
+    plan = maintenance.MigrationPlan(
+        target=args.to,
+        backup=args.backup,
+        wait_timeout_s=args.timeout,
+        lock_timeout=args.lock_timeout,
+        statement_timeout=args.statement_timeout,
+    )
+    reached = maintenance.migrate(settings.libpq_url, plan, say=_say)
+    print(f"{where} is at revision {reached}")
+    return 0
+
+
+def _say(line: str) -> None:
+    print(f"opdb-ingestd: {line}", file=sys.stderr)
+
+
+def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.libpq_url
+    if args.action == "on":
+        before = maintenance.set_switch(url, True, args.reason)
+        _say("maintenance on" + (" (it already was)" if before.enabled else ""))
+        if args.wait:
+            maintenance.wait_until_quiet(url, args.timeout)
+            _say("every live daemon is paused with nothing in flight")
+    elif args.action == "off":
+        maintenance.set_switch(url, False, None)
+        _say("maintenance off")
+    else:
+        _print_maintenance_status(url)
+    return 0
+
+
+def _print_maintenance_status(url: str) -> None:
+    switch = maintenance.read_switch(url)
+    if switch.enabled:
+        print(
+            f"maintenance: ON since {switch.changed_at:%Y-%m-%d %H:%M:%S %Z} "
+            f"by {switch.changed_by}: {switch.reason}"
+        )
+    else:
+        print(
+            f"maintenance: off (last changed {switch.changed_at:%Y-%m-%d %H:%M:%S %Z} "
+            f"by {switch.changed_by})"
+        )
+    instances = maintenance.live_instances(url)
+    if not instances:
+        print("no live daemon")
+    for d in instances:
+        commit = f"{d['last_commit_at']:%H:%M:%S}" if d["last_commit_at"] else "never"
+        print(
+            f"{d['host']} pid {d['pid']}: {d['state']}"
+            + (f" ({d['state_reason']})" if d["state_reason"] else "")
+            + f", {d['in_flight']} in flight, last commit {commit}, "
+            f"expects revision {d['expected_revision']}"
+        )
+
+
+def _adopt(_args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.libpq_url
+    current = migrations.database_revision(url)
+    if current is not None:
+        _say(f"already under migration control at revision {current}; nothing to adopt")
+        return 0
+    differences = migrations.adoption_differences(url)
+    if differences:
+        print(f"refusing to adopt: {len(differences)} differences from the baseline schema:")
+        for line in differences:
+            print(f"  {line}")
+        return 1
+    migrations.stamp(url, migrations.BASELINE)
+    _say(
+        f"schema matches the baseline; stamped at {migrations.BASELINE}. "
+        "Run `opdb-ingestd migrate` to add the daemon's bookkeeping."
+    )
     return 0
 
 
@@ -57,13 +144,56 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     migrate = commands.add_parser(
-        "migrate", help="upgrade the database named by OPDB_DATABASE_URL to the newest schema"
+        "migrate",
+        help="move the database to a schema revision under maintenance mode",
+        description="Switch maintenance on and wait for every daemon to pause, optionally "
+        "back up, run alembic with lock and statement timeouts, check the revision reached, "
+        "and switch maintenance off again if it was off before.",
     )
     migrate.add_argument("--to", default="head", metavar="REV", help="target revision")
+    migrate.add_argument("--backup", metavar="FILE", help="pg_dump the database here first")
+    migrate.add_argument(
+        "--dry-run", action="store_true", help="print the SQL without touching the database"
+    )
+    migrate.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="how long to wait for the daemons to pause (default 60)",
+    )
+    migrate.add_argument(
+        "--lock-timeout",
+        default="10s",
+        metavar="T",
+        help="give up a DDL statement that waits this long for a lock (default 10s)",
+    )
+    migrate.add_argument(
+        "--statement-timeout",
+        default="30min",
+        metavar="T",
+        help="give up a statement that runs this long (default 30min)",
+    )
     migrate.set_defaults(handler=_migrate)
+
+    switch = commands.add_parser("maintenance", help="pause or resume every daemon")
+    switch.add_argument("action", choices=["on", "off", "status"])
+    switch.add_argument("--reason", default="maintenance", help="why (shown in status)")
+    switch.add_argument("--wait", action="store_true", help="return once every daemon has paused")
+    switch.add_argument("--timeout", type=float, default=60.0, metavar="S")
+    switch.set_defaults(handler=_maintenance)
+
+    db = commands.add_parser("db", help="database administration")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    adopt = db_commands.add_parser(
+        "adopt",
+        help="bring an opDB created before this project under migration control",
+    )
+    adopt.set_defaults(handler=_adopt)
 
     run = commands.add_parser("run", help="consume events from RabbitMQ and write them")
     run.set_defaults(handler=_run)
+    register_bench(commands)
     return parser
 
 
@@ -79,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, settings)
     except IngestError as exc:
         print(f"opdb-ingestd: {exc}", file=sys.stderr)
+        return 1
+    except (psycopg.Error, SQLAlchemyError) as exc:
+        print(f"opdb-ingestd: database error: {mask_secrets(str(exc))}", file=sys.stderr)
         return 1
 
 

@@ -205,6 +205,18 @@ class Consumer:
                 self.lost.set()
         return len(messages) - acked
 
+    async def requeue(self, messages: Sequence[AbstractIncomingMessage]) -> None:
+        """Give ``messages`` back to the queue, one ``multiple`` nack per channel."""
+        last_by_channel: dict[int, AbstractIncomingMessage] = {}
+        for message in messages:
+            if not self.is_stale(message):
+                last_by_channel[id(message.channel)] = message
+        for message in last_by_channel.values():
+            try:
+                await message.nack(multiple=True, requeue=True)
+            except (*BROKER_ERRORS, aio_pika.exceptions.MessageProcessError):
+                self.lost.set()
+
     async def publish(
         self, message: AbstractIncomingMessage, disposition: deadletter.Disposition
     ) -> None:

@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import time
-from collections import Counter
+import uuid
+from collections import Counter, deque
 from dataclasses import dataclass
+from typing import Any
 
+import psycopg
 from aio_pika.abc import AbstractIncomingMessage
 
+from daemon import maintenance, migrations
 from daemon.batcher import Batcher, Delivery
 from daemon.consumer import Consumer, TransientBrokerError
 from daemon.deadletter import dispose
 from daemon.logs import get_logger
+from daemon.maintenance import Gate, Mode
 from daemon.settings import Settings
 from daemon.systemd import Notifier
-from daemon.writer import TransientDatabaseError, Writer
+from daemon.writer import TransientDatabaseError, Writer, WritesGated
 from opdb.contract import Contract, EventRejected
 from opdb.models import Base
 
@@ -35,6 +41,7 @@ log = get_logger(__name__)
 
 _INITIAL_PREFETCH = 32
 _FIRST_BACKOFF_S = 0.5
+_RATE_WINDOW_S = 60.0
 
 
 @dataclass
@@ -64,8 +71,18 @@ class IngestService:
         self._batcher = Batcher(
             settings.batch_max_events, settings.batch_max_bytes, settings.batch_max_ms / 1000
         )
-        self._writer = Writer(settings.libpq_url, Base.metadata, settings.copy_min_rows)
+        self._head = migrations.head_revision()
+        self._writer = Writer(settings.libpq_url, Base.metadata, self._head, settings.copy_min_rows)
         self._consumer = Consumer(settings, self._on_message)
+        self._control: psycopg.AsyncConnection[Any] | None = None
+        self._gate: Gate | None = None
+        self._gate_changed = asyncio.Event()
+        self._report_now = asyncio.Event()
+        self._instance_id = uuid.uuid4()
+        self._started_at = datetime.datetime.now(datetime.UTC)
+        self._in_hand = 0
+        self._commits: deque[tuple[float, int, int]] = deque()
+        self._last_commit_at: datetime.datetime | None = None
         self._backoff = Backoff(settings.reconnect_max_delay_s)
         self._deadline: float | None = None
         self._average_body = 0.0
@@ -107,6 +124,7 @@ class IngestService:
         if (state, reason) != (self.state, self.state_reason):
             log.info("state", state=state, reason=reason or None)
             self._notifier.status(f"{state}: {reason}" if reason else state)
+            self._report_now.set()
         self.state, self.state_reason = state, reason
 
     def _remaining(self) -> float | None:
@@ -132,12 +150,13 @@ class IngestService:
             try:
                 if not self._writer.connected:
                     await self._writer.connect()
+                if self._gate is None:
+                    await self._refresh_gate()
                 if not self._consumer.connected:
                     dropped = self._batcher.discard(lambda d: Consumer.is_stale(d.message))
                     if dropped:
                         log.info("dropped deliveries of a dead channel", count=dropped)
                     await self._consumer.connect(self._prefetch())
-                await self._consumer.start()
                 self._backoff.reset()
                 return True
             except (TransientDatabaseError, TransientBrokerError) as exc:
@@ -157,6 +176,13 @@ class IngestService:
             try:
                 result = await self._writer.write(events)
                 break
+            except WritesGated as exc:
+                # A migration started under our feet, or the schema changed: give the
+                # messages back to the queue and wait for the control loop's verdict.
+                mode = Mode.MAINTENANCE if "lock" in str(exc) else Mode.SCHEMA_MISMATCH
+                self._set_gate(Gate(mode, str(exc)))
+                await self._consumer.requeue([d.message for d in live])
+                return
             except TransientDatabaseError as exc:
                 self._set_state("not_ready", f"database: {exc}")
                 remaining = self._remaining()
@@ -194,8 +220,8 @@ class IngestService:
             self._consumer.lost.set()
             return
         unacked = await self._consumer.ack([d.message for d in live])
-        self._set_state("running")
         self._notifier.progressed()
+        self._record_commit(len(result.committed), sum(result.rows_by_table.values()))
         sources = Counter(e.source for e in events)
         log.info(
             "batch",
@@ -216,28 +242,131 @@ class IngestService:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Ingest until ``stop`` is set, then flush what is in hand and disconnect."""
-        watchdog = asyncio.create_task(self._feed_watchdog())
-        stopper = asyncio.create_task(self._arm_deadline(stop))
-        adjuster = asyncio.create_task(self._adjust_prefetch())
+        helpers = [
+            asyncio.create_task(self._feed_watchdog()),
+            asyncio.create_task(self._arm_deadline(stop)),
+            asyncio.create_task(self._adjust_prefetch()),
+        ]
         try:
             if await self._connect(stop):
-                self._set_state("running")
-                self._notifier.ready("running")
+                helpers.append(asyncio.create_task(self._control_loop()))
+                self._notifier.ready("connected")
             while not stop.is_set():
                 if not (self._consumer.connected and self._writer.connected):
                     await self._connect(stop)
                     continue
+                assert self._gate is not None, "read by _connect"
+                if self._gate.mode is not Mode.RUNNING:
+                    await self._hold(self._gate, stop)
+                    continue
+                await self._consumer.start()
+                self._set_state("running")
                 batch = await self._batcher.next_batch(stop)
                 self._notifier.progressed()
                 if batch:
-                    await self._process(batch, stop)
+                    await self._process_in_hand(batch, stop)
         except TransientBrokerError as exc:
             self._consumer.lost.set()
             log.warning("broker error in the main loop", error=str(exc))
         finally:
             await asyncio.shield(self._shutdown(stop))
-            for task in (watchdog, stopper, adjuster):
+            for task in helpers:
                 task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            await self._close_control()
+
+    async def _process_in_hand(self, batch: list[Delivery], stop: asyncio.Event) -> None:
+        self._in_hand = len(batch)
+        try:
+            await self._process(batch, stop)
+        finally:
+            self._in_hand = 0
+
+    async def _hold(self, gate: Gate, stop: asyncio.Event) -> None:
+        """Stop consuming and settle everything held, then wait for the gate to open:
+        a paused daemon holds no unacked message, so the broker's consumer timeout
+        never fires and every waiting event stays safely in the queue."""
+        await self._consumer.stop()
+        # Deliveries the broker sent before the cancel may still be on their way in.
+        await asyncio.sleep(0)
+        for batch in self._batcher.drain():
+            await self._process_in_hand(batch, stop)
+        if self._gate is not gate:
+            return
+        self._set_state(gate.mode.value, gate.reason)
+        self._gate_changed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                _first_of(self._gate_changed, stop), self._settings.control_interval_s
+            )
+
+    # -- control: maintenance switch, schema guard, reports ------------------------
+
+    def _set_gate(self, gate: Gate) -> None:
+        if gate != self._gate:
+            if self._gate is None or gate.mode != self._gate.mode:
+                log.info("gate", mode=gate.mode.value, reason=gate.reason or None)
+            self._gate = gate
+            self._gate_changed.set()
+
+    async def _control_connection(self) -> psycopg.AsyncConnection[Any]:
+        if self._control is None or self._control.closed:
+            self._control = await psycopg.AsyncConnection.connect(
+                self._settings.libpq_url,
+                autocommit=True,
+                connect_timeout=5,
+                application_name="opdb-ingestd control",
+            )
+        return self._control
+
+    async def _refresh_gate(self) -> None:
+        try:
+            connection = await self._control_connection()
+            self._set_gate(await maintenance.read_gate(connection, self._head))
+        except psycopg.Error as exc:
+            await self._close_control()
+            raise TransientDatabaseError(f"cannot read the maintenance switch: {exc}") from exc
+
+    async def _control_loop(self) -> None:
+        while True:
+            try:
+                await self._refresh_gate()
+                await maintenance.report(await self._control_connection(), self._report())
+            except (TransientDatabaseError, psycopg.Error) as exc:
+                await self._close_control()
+                log.warning("control connection failed", error=str(exc))
+            self._report_now.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._report_now.wait(), self._settings.control_interval_s)
+
+    def _report(self) -> maintenance.InstanceReport:
+        now = time.monotonic()
+        while self._commits and self._commits[0][0] < now - _RATE_WINDOW_S:
+            self._commits.popleft()
+        return maintenance.InstanceReport(
+            instance_id=self._instance_id,
+            queue=self._settings.queue,
+            state=self.state,
+            state_reason=self.state_reason,
+            expected_revision=self._head,
+            database_revision=self._gate.database_revision if self._gate else None,
+            in_flight=len(self._batcher) + self._in_hand,
+            started_at=self._started_at,
+            last_commit_at=self._last_commit_at,
+            events_last_minute=sum(c[1] for c in self._commits),
+            rows_last_minute=sum(c[2] for c in self._commits),
+        )
+
+    def _record_commit(self, events: int, rows: int) -> None:
+        if events:
+            self._commits.append((time.monotonic(), events, rows))
+            self._last_commit_at = datetime.datetime.now(datetime.UTC)
+
+    async def _close_control(self) -> None:
+        control, self._control = self._control, None
+        if control is not None:
+            with contextlib.suppress(psycopg.Error):
+                await control.close()
 
     async def _adjust_prefetch(self) -> None:
         """Follow the observed message size so the buffer stays within its budget,
@@ -269,12 +398,16 @@ class IngestService:
             await asyncio.gather(flush, return_exceptions=True)
         await self._consumer.close()
         await self._writer.close()
+        self._set_state("stopped")
+        with contextlib.suppress(psycopg.Error, TransientDatabaseError):
+            await maintenance.report(await self._control_connection(), self._report())
         log.info("stopped")
 
     async def _final_flush(self, stop: asyncio.Event) -> None:
         await self._consumer.stop()
+        await asyncio.sleep(0)
         for batch in self._batcher.drain():
-            await self._process(batch, stop)
+            await self._process_in_hand(batch, stop)
 
     async def _feed_watchdog(self) -> None:
         interval = self._notifier.watchdog_interval_s
@@ -283,3 +416,12 @@ class IngestService:
         while True:
             await asyncio.sleep(interval / 3)
             self._notifier.feed_watchdog_if_progressing()
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

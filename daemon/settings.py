@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     reconnect_max_delay_s: float = Field(
         default=15.0, gt=0, description="Cap of the back-off between reconnection attempts."
     )
+    control_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often the daemon reads the maintenance switch and reports itself.",
+    )
     shutdown_timeout_s: float = Field(
         default=20.0, gt=0, description="Hard cap on the final flush at SIGTERM."
     )

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from daemon.errors import IngestError
+from daemon.maintenance import WRITE_LOCK_KEY
 from opdb.contract import Event, EventRejected, Op, Reason
 
 # PostgreSQL limits a statement to 65535 bind parameters.
@@ -40,6 +41,16 @@ _LEDGER_INSERT = sql.SQL(
 
 class TransientDatabaseError(IngestError):
     """The database could not take the batch for a reason that is not the data's fault."""
+
+
+class WritesGated(IngestError):  # noqa: N818 - a state, not a failure
+    """A migration holds the write lock or the schema is not the one this code expects."""
+
+
+_GATE_SQL = (
+    "SELECT pg_try_advisory_xact_lock_shared(%s), "
+    "(SELECT string_agg(version_num, ',' ORDER BY version_num) FROM public.alembic_version)"
+)
 
 
 class _EventFailed(Exception):  # noqa: N818 - internal control flow, never escapes this module
@@ -147,10 +158,12 @@ class Writer:
         self,
         conninfo: str,
         metadata: MetaData,
+        expected_revision: str,
         copy_min_rows: int = 200,
         connect_timeout_s: float = 5.0,
     ) -> None:
         self._conninfo = conninfo
+        self._expected_revision = expected_revision
         self._copy_min_rows = copy_min_rows
         self._connect_timeout_s = connect_timeout_s
         self._plans = {t.name: _TablePlan.of(t) for t in metadata.sorted_tables}
@@ -233,6 +246,7 @@ class Writer:
         started = time.perf_counter()
         rows_by_table: Counter[str] = Counter()
         async with connection.transaction(), connection.cursor() as cursor:
+            await self._check_gate(cursor)
             batch = [events[i] for i in indices]
             await cursor.execute(
                 _LEDGER_INSERT,
@@ -253,6 +267,21 @@ class Writer:
         result.committed.extend(new_indices)
         result.duplicates.extend(i for i in indices if events[i].id not in fresh)
         result.rows_by_table.update(rows_by_table)
+
+    async def _check_gate(self, cursor: psycopg.AsyncCursor[Any]) -> None:
+        """Refuse to write while a migration runs or into a schema we were not built for.
+        The shared lock is held to COMMIT, so a migrator taking it exclusively waits for
+        this batch and every later batch sees it taken."""
+        await cursor.execute(_GATE_SQL, (WRITE_LOCK_KEY,))
+        row = await cursor.fetchone()
+        assert row is not None
+        unlocked, revision = row
+        if not unlocked:
+            raise WritesGated("a migration holds the write lock")
+        if revision != self._expected_revision:
+            raise WritesGated(
+                f"database is at revision {revision}, code expects {self._expected_revision}"
+            )
 
     def _groups(self, events: Sequence[Event], indices: list[int]) -> Iterator[_Group]:
         """The batch's rows as statements: tables parents-first, each table's writes in

@@ -68,9 +68,25 @@ def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
         "OPDB_SHUTDOWN_TIMEOUT_S": str(settings.shutdown_timeout_s),
         "OPDB_RETRY_FIRST_DELAY_MS": str(settings.retry_first_delay_ms),
         "OPDB_RETRY_MAX_DELAY_MS": str(settings.retry_max_delay_ms),
+        "OPDB_CONTROL_INTERVAL_S": str(settings.control_interval_s),
     }
     env.update(extra)
     return env
+
+
+def run_cli(
+    settings: Settings, *args: str, script: Path | None = None, timeout_s: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run one ``opdb-ingestd`` command to completion."""
+    entry = [str(script)] if script else ["-m", "daemon.cli"]
+    return subprocess.run(
+        [sys.executable, *entry, *args],
+        env=daemon_environment(settings),
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -80,7 +96,7 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
     started: list[DaemonProcess] = []
 
     def start(settings: Settings, script: Path | None = None, **extra: str) -> DaemonProcess:
-        entry = [str(script)] if script else ["-m", "daemon.cli", "run"]
+        entry = [str(script), "run"] if script else ["-m", "daemon.cli", "run"]
         log_path = tmp_path / f"daemon-{len(started)}.log"
         daemon = DaemonProcess(
             [sys.executable, *entry], daemon_environment(settings, **extra), log_path

@@ -21,4 +21,4 @@ async def _die(_self: Consumer, _messages: Sequence[Any]) -> int:
 
 if __name__ == "__main__":
     Consumer.ack = _die  # type: ignore[method-assign]
-    sys.exit(cli.main(["run"]))
+    sys.exit(cli.main(sys.argv[1:]))

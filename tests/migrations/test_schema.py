@@ -146,3 +146,47 @@ def test_migrate_command_creates_the_schema_and_is_idempotent(
     with psycopg.connect(url) as conn:
         (version,) = conn.execute("SELECT version_num FROM alembic_version").fetchone() or ("",)
     assert version == migrations.head_revision()
+
+
+def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "daemon.cli", *args],
+        env={"OPDB_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_adopt_stamps_an_existing_opdb_then_migrate_reaches_head(
+    scratch_databases: Callable[..., str],
+) -> None:
+    url = _reference_database(scratch_databases)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (42)")
+    adopted = _cli(url, "db", "adopt")
+    assert adopted.returncode == 0, adopted.stderr
+    assert migrations.database_revision(url) == migrations.BASELINE
+    assert "opdb_adopt_check" not in str(read_schema(url, schema="opdb_adopt_check").tables)
+    assert _cli(url, "migrate").returncode == 0
+    assert migrations.database_revision(url) == migrations.head_revision()
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM pfs_visit").fetchone() == (1,)
+    again = _cli(url, "db", "adopt")
+    assert again.returncode == 0
+    assert "already under migration control" in again.stderr
+
+
+def test_adopt_refuses_a_database_that_differs_and_lists_why(
+    scratch_databases: Callable[..., str],
+) -> None:
+    url = _reference_database(scratch_databases)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE mcs_data ALTER COLUMN spot_id TYPE bigint")
+        conn.execute("DROP TABLE obslog_visit_set_note")
+    refused = _cli(url, "db", "adopt")
+    assert refused.returncode == 1
+    assert "mcs_data: column spot_id" in refused.stdout
+    assert "table obslog_visit_set_note is missing" in refused.stdout
+    assert migrations.database_revision(url) is None

@@ -1,0 +1,24 @@
+"""``opdb-ingestd`` as the next release would be: the real CLI, plus one migration
+(tests/acceptance/next_release/versions) and the model column it adds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sqlalchemy import Column, String
+
+from daemon import cli, migrations
+from opdb.models import Base
+
+VERSIONS = Path(__file__).resolve().parent / "versions"
+
+
+def become_next_release() -> None:
+    migrations.EXTRA_VERSION_LOCATIONS.append(VERSIONS)
+    Base.metadata.tables["tel_status"].append_column(Column("test_note", String()))
+
+
+if __name__ == "__main__":
+    become_next_release()
+    sys.exit(cli.main(sys.argv[1:]))

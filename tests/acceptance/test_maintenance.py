@@ -1,0 +1,235 @@
+"""Maintenance mode, the schema guard and gated migrations, with the real CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from conftest import DaemonProcess, run_cli
+from support import (
+    count,
+    declare_topology,
+    event,
+    insert,
+    publish,
+    publish_paced,
+    queue_depth,
+    scalar,
+    wait_until,
+)
+
+from daemon import maintenance, migrations
+from daemon.settings import Settings
+
+pytestmark = pytest.mark.acceptance
+
+NEXT_RELEASE = Path(__file__).with_name("next_release") / "opdb_ingestd_next.py"
+
+
+def _ledger(settings: Settings) -> int:
+    return int(scalar(settings.libpq_url, "SELECT count(*) FROM opdb_ingest.event_ledger"))
+
+
+def _stream(settings: Settings, total: int, first: int = 0, **extra: Any) -> list[dict[str, Any]]:
+    return [
+        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n, **extra})])
+        for n in range(first, first + total)
+    ]
+
+
+@pytest.fixture
+def fast_settings(make_settings: Callable[..., Settings]) -> Settings:
+    settings = make_settings(control_interval_s=0.2)
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    return settings
+
+
+def _states(settings: Settings) -> list[str]:
+    return sorted(d["state"] for d in maintenance.live_instances(settings.libpq_url))
+
+
+async def test_maintenance_pauses_a_live_stream_and_resumes_it(
+    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = fast_settings
+    total = 2400
+    daemon = start_daemon(settings)
+    await asyncio.to_thread(daemon.wait_running)
+    stream = asyncio.create_task(
+        publish_paced(amqp_url, settings.exchange, _stream(settings, total), per_second=300)
+    )
+    await wait_until(lambda: _ledger(settings) > 300, 20, "the stream to flow")
+
+    asked = time.monotonic()
+    paused = await asyncio.to_thread(
+        run_cli, settings, "maintenance", "on", "--reason", "test", "--wait", "--timeout", "20"
+    )
+    took = time.monotonic() - asked
+    assert paused.returncode == 0, paused.stderr
+    written = _ledger(settings)
+    depth = await queue_depth(amqp_url, settings.queue)
+    await asyncio.sleep(3)
+    still_written = _ledger(settings)
+    grown = await queue_depth(amqp_url, settings.queue)
+    print(
+        f"maintenance on --wait returned in {took:.2f}s; {written} written; queue "
+        f"{depth} -> {grown} while paused"
+    )
+    assert took < 10
+    assert still_written == written, "rows were written during maintenance"
+    assert grown > depth, "the queue did not grow while paused"
+    status = await asyncio.to_thread(run_cli, settings, "maintenance", "status")
+    assert "maintenance: ON" in status.stdout
+    assert ": maintenance" in status.stdout
+
+    resumed = await asyncio.to_thread(run_cli, settings, "maintenance", "off")
+    assert resumed.returncode == 0, resumed.stderr
+    await stream
+    await wait_until(lambda: _ledger(settings) == total, 60, "the backlog to drain")
+    assert await asyncio.to_thread(daemon.stop) == 0
+    assert count(settings.libpq_url, "tel_status") == total
+    assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+
+
+async def test_two_daemons_on_one_queue_both_pause_and_resume(
+    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = fast_settings
+    daemons = [start_daemon(settings), start_daemon(settings)]
+    for daemon in daemons:
+        await asyncio.to_thread(daemon.wait_running)
+    await publish(amqp_url, settings.exchange, _stream(settings, 200))
+    paused = await asyncio.to_thread(
+        run_cli, settings, "maintenance", "on", "--wait", "--timeout", "20"
+    )
+    assert paused.returncode == 0, paused.stderr
+    assert _states(settings) == ["maintenance", "maintenance"]
+    await publish(amqp_url, settings.exchange, _stream(settings, 200, first=200))
+    await asyncio.to_thread(run_cli, settings, "maintenance", "off")
+    await wait_until(lambda: _states(settings) == ["running", "running"], 10, "both to resume")
+    await wait_until(lambda: _ledger(settings) == 400, 30, "every event")
+    for daemon in daemons:
+        assert await asyncio.to_thread(daemon.stop) == 0
+    assert count(settings.libpq_url, "tel_status") == 400
+
+
+async def test_a_daemon_started_during_maintenance_stays_paused(
+    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = fast_settings
+    await declare_topology(settings)
+    assert run_cli(settings, "maintenance", "on", "--reason", "upgrade").returncode == 0
+    daemon = start_daemon(settings)
+    await publish(amqp_url, settings.exchange, _stream(settings, 50))
+    await wait_until(lambda: _states(settings) == ["maintenance"], 20, "the daemon to report")
+    await asyncio.sleep(1)
+    assert _ledger(settings) == 0
+    assert await queue_depth(amqp_url, settings.queue) == 50
+    assert run_cli(settings, "maintenance", "off").returncode == 0
+    await wait_until(lambda: _ledger(settings) == 50, 20, "the events after resuming")
+    assert await asyncio.to_thread(daemon.stop) == 0
+
+
+async def test_schema_mismatch_holds_writes_until_corrected(
+    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = fast_settings
+    head = migrations.head_revision()
+    daemon = start_daemon(settings)
+    await asyncio.to_thread(daemon.wait_running)
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffffdeadbeef'")
+    await wait_until(lambda: _states(settings) == ["schema_mismatch"], 10, "schema_mismatch")
+    await publish(amqp_url, settings.exchange, _stream(settings, 30))
+    await asyncio.sleep(1.5)
+    assert _ledger(settings) == 0
+    (reason,) = [d["state_reason"] for d in maintenance.live_instances(settings.libpq_url)]
+    assert "ffffdeadbeef" in reason
+    assert head in reason
+    assert daemon.process.poll() is None, "the daemon exited instead of waiting"
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = %s", (head,))
+    await wait_until(lambda: _ledger(settings) == 30, 20, "writes to resume by themselves")
+    assert await asyncio.to_thread(daemon.stop) == 0
+    assert any(r.get("state") == "schema_mismatch" for r in daemon.log_records())
+
+
+async def test_migrate_under_load_to_a_new_revision(
+    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = fast_settings
+    before = 1500
+    old = start_daemon(settings)
+    await asyncio.to_thread(old.wait_running)
+    stream = asyncio.create_task(
+        publish_paced(amqp_url, settings.exchange, _stream(settings, before), per_second=300)
+    )
+    await wait_until(lambda: _ledger(settings) > 200, 20, "the stream to flow")
+    migrated = await asyncio.to_thread(
+        run_cli, settings, "migrate", "--timeout", "30", script=NEXT_RELEASE
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    assert migrations.database_revision(settings.libpq_url) == "t001"
+    await wait_until(lambda: _states(settings) == ["schema_mismatch"], 10, "the old daemon")
+
+    new = start_daemon(settings, script=NEXT_RELEASE)
+    await stream
+    after = _stream(settings, 100, first=before, test_note="written by the next release")
+    await publish(amqp_url, settings.exchange, after)
+    await wait_until(lambda: _ledger(settings) == before + 100, 60, "every event")
+    assert await asyncio.to_thread(old.stop) == 0
+    assert await asyncio.to_thread(new.stop) == 0
+    assert count(settings.libpq_url, "tel_status") == before + 100
+    assert (
+        scalar(settings.libpq_url, "SELECT count(*) FROM tel_status WHERE test_note IS NOT NULL")
+        == 100
+    )
+    assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+    switch = maintenance.read_switch(settings.libpq_url)
+    assert not switch.enabled, "maintenance was off before, so migrate must turn it off"
+
+
+async def test_failed_migration_stays_in_maintenance_and_says_how_to_recover(
+    fast_settings: Settings,
+) -> None:
+    settings = fast_settings
+    with psycopg.connect(settings.libpq_url) as blocker:
+        blocker.execute("LOCK TABLE tel_status IN ACCESS EXCLUSIVE MODE")
+        failed = await asyncio.to_thread(
+            run_cli, settings, "migrate", "--lock-timeout", "1s", script=NEXT_RELEASE
+        )
+    assert failed.returncode == 1
+    assert "Maintenance stays ON" in failed.stderr
+    assert "opdb-ingestd migrate" in failed.stderr
+    assert maintenance.read_switch(settings.libpq_url).enabled
+    assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
+
+
+def test_only_one_migrator_at_a_time(fast_settings: Settings) -> None:
+    with psycopg.connect(fast_settings.libpq_url) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (maintenance.MIGRATOR_LOCK_KEY,))
+        refused = run_cli(fast_settings, "migrate")
+    assert refused.returncode == 1
+    assert "another migration is running" in refused.stderr
+
+
+def test_dry_run_prints_sql_and_touches_nothing(fast_settings: Settings) -> None:
+    shown = run_cli(fast_settings, "migrate", "--dry-run", script=NEXT_RELEASE)
+    assert shown.returncode == 0, shown.stderr
+    assert "ALTER TABLE tel_status ADD COLUMN test_note VARCHAR" in shown.stdout
+    assert migrations.database_revision(fast_settings.libpq_url) == migrations.head_revision()
+    assert not maintenance.read_switch(fast_settings.libpq_url).enabled
+
+
+def test_migrate_with_backup_writes_a_dump(fast_settings: Settings, tmp_path: Path) -> None:
+    backup = tmp_path / "before.dump"
+    done = run_cli(fast_settings, "migrate", "--backup", str(backup), script=NEXT_RELEASE)
+    assert done.returncode == 0, done.stderr
+    assert backup.stat().st_size > 10_000
+    assert migrations.database_revision(fast_settings.libpq_url) == "t001"

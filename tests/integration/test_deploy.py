@@ -1,0 +1,734 @@
+"""The deployment files in deploy/ against the real tools and services.
+
+- the systemd unit: accepted by ``systemd-analyze verify``, hardened, and consistent with
+  the daemon's settings (notify, watchdog, stop timeout above the shutdown cap);
+- the environment file example: every setting the daemon reads, nothing else;
+- deploy/rabbitmq: the committed definitions are what the generator derives from the
+  daemon's topology, and, imported into the broker, give the actor and the daemon users
+  exactly the access they need;
+- deploy/postgres/roles.sql: the migrator can migrate and change the schema, the ingest
+  role can write rows but not change the schema, and the daemon runs as the ingest role.
+
+Roles and broker users are cluster-wide, so every test makes uniquely named ones and
+removes them afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+import aio_pika
+import pika
+import pika.exceptions
+import psycopg
+import pytest
+from psycopg import errors, sql
+from pydantic import SecretStr
+from support import (
+    body,
+    count,
+    event,
+    insert,
+    publish,
+    rabbitmqctl_available,
+    running_service,
+    scalar,
+    take_all,
+    wait_until,
+)
+
+from daemon import migrations, topology
+from daemon.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+DEPLOY = REPOSITORY / "deploy"
+UNIT = DEPLOY / "systemd" / "opdb-ingestd.service"
+ENV_EXAMPLE = DEPLOY / "systemd" / "ingestd.env.example"
+DEFINITIONS = DEPLOY / "rabbitmq" / "definitions.json"
+MAKE_DEFINITIONS = DEPLOY / "rabbitmq" / "make_definitions.py"
+USERS_SH = DEPLOY / "rabbitmq" / "users.sh"
+ROLES_SQL = DEPLOY / "postgres" / "roles.sql"
+# Test roles and broker users log in with this; local trust auth ignores it, a
+# testcontainers server (password auth) needs it.
+TEST_PASSWORD = "opdb-deploy-test"
+
+
+def load_make_definitions() -> ModuleType:
+    """deploy/ is not a package: load the generator from its path."""
+    spec = importlib.util.spec_from_file_location("make_definitions", MAKE_DEFINITIONS)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def shutdown_cap_s() -> float:
+    default = Settings.model_fields["shutdown_timeout_s"].default
+    assert isinstance(default, float)
+    return default
+
+
+# -- systemd -------------------------------------------------------------------------
+
+
+def parse_unit(text: str) -> dict[str, dict[str, list[str]]]:
+    """Sections of a unit file, each key with all its values in order."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+            continue
+        assert current is not None, f"key outside a section: {line}"
+        key, sep, value = line.partition("=")
+        assert sep, f"not a key=value line: {line}"
+        current.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def seconds(value: str) -> float:
+    """A systemd time span of the simple forms used in the unit: 60, 60s, 2min."""
+    match = re.fullmatch(r"(\d+)\s*(s|sec|min)?", value)
+    assert match, f"unexpected time span {value!r}"
+    return int(match[1]) * (60 if match[2] == "min" else 1)
+
+
+def test_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    installed = shutil.which("opdb-ingestd")
+    if analyze is None or installed is None:
+        pytest.skip("needs systemd-analyze and the installed opdb-ingestd console script")
+    # `verify` refuses a unit whose ExecStart binary does not exist, and this machine
+    # has no /opt/opdb-ingest/venv: point ExecStart at the console script installed
+    # here. The user opdb-ingest exists only on a deployed host; some systemd versions
+    # check User= too, so drop it when the user is missing. Nothing else changes.
+    try:
+        pwd.getpwnam("opdb-ingest")
+        user_exists = True
+    except KeyError:
+        user_exists = False
+    lines = []
+    for line in UNIT.read_text(encoding="utf-8").splitlines():
+        if line.startswith("ExecStart="):
+            assert line == "ExecStart=/opt/opdb-ingest/venv/bin/opdb-ingestd run"
+            line = f"ExecStart={installed} run"
+        elif line.startswith(("User=", "Group=")) and not user_exists:
+            continue
+        lines.append(line)
+    unit = tmp_path / UNIT.name
+    unit.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    verify = subprocess.run(
+        [analyze, "verify", str(unit)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert verify.returncode == 0, verify.stderr
+    # verify exits 0 on unknown keys and unparsable values, only warning about them.
+    complaints = [line for line in verify.stderr.splitlines() if unit.name in line]
+    assert complaints == []
+
+    version = subprocess.run(
+        [analyze, "--version"], capture_output=True, text=True, timeout=30, check=True
+    )
+    if int(version.stdout.split()[1].split(".")[0]) >= 250:  # --offline came in 250
+        # Exposure 2.0 or less ("OK" in systemd's grading): the hardening is in effect.
+        security = subprocess.run(
+            [analyze, "security", "--offline=yes", "--threshold=20", str(unit)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert security.returncode == 0, security.stdout[-2000:] + security.stderr
+
+
+def test_unit_runs_the_daemon_as_a_hardened_notify_service() -> None:
+    unit = parse_unit(UNIT.read_text(encoding="utf-8"))
+    service = {key: values[-1] for key, values in unit["Service"].items()}
+    assert service["Type"] == "notify"
+    assert service["NotifyAccess"] == "main"
+    assert service["ExecStart"] == "/opt/opdb-ingest/venv/bin/opdb-ingestd run"
+    assert seconds(service["WatchdogSec"]) == 30
+    assert service["Restart"] == "on-failure"
+    assert seconds(service["RestartSec"]) == 5
+    # systemd must not SIGKILL the daemon while it is still within its own flush cap.
+    assert seconds(service["TimeoutStopSec"]) > shutdown_cap_s()
+    assert service["User"] == "opdb-ingest"
+    assert service["EnvironmentFile"] == "/etc/opdb-ingest/ingestd.env"
+    hardening = {
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+        "PrivateDevices": "yes",
+        "ProtectKernelTunables": "yes",
+        "ProtectKernelModules": "yes",
+        "ProtectKernelLogs": "yes",
+        "ProtectControlGroups": "yes",
+        "RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6",
+        "RestrictNamespaces": "yes",
+        "LockPersonality": "yes",
+        "MemoryDenyWriteExecute": "yes",
+        "SystemCallArchitectures": "native",
+        "CapabilityBoundingSet": "",
+        "UMask": "0077",
+    }
+    assert {key: service.get(key) for key in hardening} == hardening
+    assert unit["Service"]["SystemCallFilter"][0] == "@system-service"
+    assert re.fullmatch(r"\d+[KMG]", service["MemoryMax"])
+    assert unit["Install"]["WantedBy"] == ["multi-user.target"]
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        assert sep, f"not KEY=VALUE: {line}"
+        assert key not in values, f"{key} set twice"
+        values[key] = value
+    return values
+
+
+def test_env_example_sets_every_setting_the_daemon_reads() -> None:
+    example = read_env_file(ENV_EXAMPLE)
+    assert set(example) == {f"OPDB_{name.upper()}" for name in Settings.model_fields}
+    settings = Settings(**{key.removeprefix("OPDB_").lower(): v for key, v in example.items()})
+    # Secrets are placeholders, never real credentials...
+    for url in (settings.database_url, settings.amqp_url):
+        assert urlsplit(url.get_secret_value()).password == "CHANGE_ME"
+    # ...and everything else is the daemon's default, so the example cannot drift.
+    defaults = Settings.model_construct()
+    for name in Settings.model_fields:
+        if name not in {"database_url", "amqp_url"}:
+            assert getattr(settings, name) == getattr(defaults, name), name
+    unit = parse_unit(UNIT.read_text(encoding="utf-8"))
+    assert seconds(unit["Service"]["TimeoutStopSec"][-1]) > settings.shutdown_timeout_s
+
+
+# -- RabbitMQ definitions --------------------------------------------------------------
+
+
+def test_committed_definitions_are_generated_from_the_topology() -> None:
+    make_definitions = load_make_definitions()
+    defaults = make_definitions.default_settings()
+    expected = make_definitions.render(make_definitions.definitions(defaults))
+    assert DEFINITIONS.read_text(encoding="utf-8") == expected, (
+        "deploy/rabbitmq/definitions.json is stale: run "
+        "python3 deploy/rabbitmq/make_definitions.py > deploy/rabbitmq/definitions.json"
+    )
+    check = subprocess.run(
+        [sys.executable, str(MAKE_DEFINITIONS), "--check", str(DEFINITIONS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OPDB_")},
+    )
+    assert check.returncode == 0, check.stderr
+
+    document = make_definitions.definitions(defaults)
+    queues = {q["name"]: q["arguments"] for q in document["queues"]}
+    assert list(queues) == topology.queue_names(defaults)
+    assert queues["opdb.ingest"] == {"x-queue-type": "quorum"}
+    assert queues["opdb.ingest.dead"] == {"x-queue-type": "quorum"}
+    assert queues["opdb.ingest.retry.120000ms"]["x-dead-letter-routing-key"] == "opdb.ingest"
+    assert [(b["source"], b["destination"], b["routing_key"]) for b in document["bindings"]] == [
+        ("opdb", "opdb.ingest", "#")
+    ]
+
+    permissions = {p["user"]: p for p in document["permissions"]}
+    ours = ["opdb", *topology.queue_names(defaults), "amq.default", "amq.topic"]
+
+    def allowed(user: str, kind: str) -> list[str]:
+        return [name for name in ours if re.search(permissions[user][kind], name)]
+
+    assert allowed("opdb-actor", "configure") == []
+    assert allowed("opdb-actor", "read") == []
+    assert allowed("opdb-actor", "write") == ["opdb"]
+    assert allowed("opdb-ingestd", "configure") == ["opdb", *topology.queue_names(defaults)]
+    assert "amq.topic" not in allowed("opdb-ingestd", "write")
+    assert "opdb" not in allowed("opdb-ingestd", "write")
+    assert "opdb.ingest.dead" not in allowed("opdb-ingestd", "read")
+
+
+def with_user(url: str, user: str, password: str) -> str:
+    parts = urlsplit(url)
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{parts.netloc.rsplit('@')[-1]}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def rabbitmqctl(*args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        ["rabbitmqctl", "-q", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, f"rabbitmqctl {args[0]}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+@dataclass
+class Broker:
+    """Broker objects imported from a uniquely named copy of the definitions."""
+
+    settings: Settings
+    actor_url: str
+    daemon_url: str
+    actor_user: str
+    daemon_user: str
+
+
+def run_users_sh(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sh", str(USERS_SH)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def broker(amqp_url: str, make_settings: Callable[..., Settings]) -> Iterator[Broker]:
+    """users.sh and the definitions, as an operator would apply them, under unique
+    names; the users are deleted afterwards (make_settings deletes the queues)."""
+    if not rabbitmqctl_available():
+        pytest.skip("needs rabbitmqctl as root")
+    if urlsplit(amqp_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
+        pytest.skip("rabbitmqctl reaches the local broker, not the one under test")
+    suffix = uuid.uuid4().hex[:12]
+    # A short retry schedule: the daemon test below goes through the waiting rooms.
+    settings = make_settings(retry_first_delay_ms=200, retry_max_delay_ms=400, retry_give_up_s=60)
+    actor_user, daemon_user = f"opdb-actor-test-{suffix}", f"opdb-ingestd-test-{suffix}"
+    make_definitions = load_make_definitions()
+    definitions = DEPLOY / "rabbitmq" / f".test-definitions-{suffix}.json"
+    created = run_users_sh(
+        {
+            "OPDB_ACTOR_USER": actor_user,
+            "OPDB_INGESTD_USER": daemon_user,
+            "OPDB_ACTOR_PASSWORD": "placeholder",
+            "OPDB_INGESTD_PASSWORD": "placeholder",
+        }
+    )
+    try:
+        assert created.returncode == 0, created.stderr
+        # Real passwords are set afterwards, as deploy/README.md says.
+        rabbitmqctl("change_password", actor_user, stdin=TEST_PASSWORD + "\n")
+        rabbitmqctl("change_password", daemon_user, stdin=TEST_PASSWORD + "\n")
+        definitions.write_text(
+            make_definitions.render(
+                make_definitions.definitions(
+                    settings,
+                    vhost=unquote(urlsplit(amqp_url).path.lstrip("/")) or "/",
+                    actor_user=actor_user,
+                    daemon_user=daemon_user,
+                )
+            ),
+            encoding="utf-8",
+        )
+        rabbitmqctl("import_definitions", str(definitions))
+        yield Broker(
+            settings=settings,
+            actor_url=with_user(amqp_url, actor_user, TEST_PASSWORD),
+            daemon_url=with_user(amqp_url, daemon_user, TEST_PASSWORD),
+            actor_user=actor_user,
+            daemon_user=daemon_user,
+        )
+    finally:
+        definitions.unlink(missing_ok=True)
+        for user in (actor_user, daemon_user):
+            subprocess.run(
+                ["rabbitmqctl", "-q", "delete_user", user],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+
+
+def refused(action: Callable[[], object]) -> int:
+    """Run a pika call expected to be refused by the broker; returns the reply code."""
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refusal:
+        action()
+    return refusal.value.reply_code
+
+
+def test_broker_users_get_exactly_their_access(broker: Broker, amqp_url: str) -> None:
+    settings = broker.settings
+    message = pika.BasicProperties(delivery_mode=2, content_type="application/json")
+
+    actor = pika.BlockingConnection(pika.URLParameters(broker.actor_url))
+    try:
+        channel = actor.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(settings.exchange, "mcs.frame", b"{}", message)
+        # Declaring needs configure, even for an exchange that exists as declared.
+        declare = partial(channel.exchange_declare, settings.exchange, "topic", durable=True)
+        assert refused(declare) == 403
+        channel = actor.channel()
+        assert refused(lambda: channel.basic_get(settings.queue)) == 403
+        channel = actor.channel()
+        assert refused(lambda: channel.queue_declare("opdb-actor-own-queue")) == 403
+    finally:
+        actor.close()
+
+    daemon = pika.BlockingConnection(pika.URLParameters(broker.daemon_url))
+    try:
+        channel = daemon.channel()
+        channel.confirm_delivery()
+        method, _, body = channel.basic_get(settings.queue, auto_ack=True)
+        assert method is not None
+        assert body == b"{}"
+        # Dead letters and retries go through the default exchange.
+        channel.basic_publish("", settings.dead_letter_queue, b"dead", message)
+        assert refused(lambda: channel.basic_publish("amq.topic", "x", b"{}", message)) == 403
+        channel = daemon.channel()
+        channel.confirm_delivery()
+        assert refused(lambda: channel.basic_publish(settings.exchange, "x", b"{}", message)) == 403
+        channel = daemon.channel()
+        assert refused(lambda: channel.queue_declare(f"{settings.exchange}.other")) == 403
+    finally:
+        daemon.close()
+    assert len(asyncio.run(take_all(amqp_url, settings.dead_letter_queue, expect=1))) == 1
+
+    # users.sh leaves an existing user's password alone.
+    again = run_users_sh(
+        {
+            "OPDB_ACTOR_USER": broker.actor_user,
+            "OPDB_INGESTD_USER": broker.daemon_user,
+            "OPDB_ACTOR_PASSWORD": "another",
+            "OPDB_INGESTD_PASSWORD": "another",
+        }
+    )
+    assert again.returncode == 0, again.stderr
+    rabbitmqctl("authenticate_user", broker.daemon_user, TEST_PASSWORD)
+
+
+# -- PostgreSQL roles -----------------------------------------------------------------
+
+
+@dataclass
+class Roles:
+    """Uniquely named migrator and ingest roles made by roles.sql."""
+
+    server_url: str
+    migrator: str
+    ingest: str
+    databases: list[str] = field(default_factory=list)
+
+    def apply(self, database_url: str, *extra: str) -> None:
+        """Run roles.sql on the database as the server's superuser."""
+        if database_url not in self.databases:
+            self.databases.append(database_url)
+        done = subprocess.run(
+            [
+                "psql",
+                "-X",
+                "-q",
+                "-d",
+                database_url,
+                "-v",
+                f"migrator={self.migrator}",
+                "-v",
+                f"ingest={self.ingest}",
+                *extra,
+                "-f",
+                str(ROLES_SQL),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            for role in (self.migrator, self.ingest):
+                conn.execute(
+                    sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                        sql.Identifier(role), sql.Literal(TEST_PASSWORD)
+                    )
+                )
+
+    def url(self, database_url: str, role: str) -> str:
+        return with_user(database_url, role, TEST_PASSWORD)
+
+
+@pytest.fixture
+def roles(pg_server_url: str) -> Iterator[Roles]:
+    if shutil.which("psql") is None:
+        pytest.skip("needs psql to run deploy/postgres/roles.sql")
+    suffix = uuid.uuid4().hex[:12]
+    made = Roles(pg_server_url, f"opdb_migrator_t{suffix}", f"opdb_ingest_t{suffix}")
+    yield made
+    names = [made.migrator, made.ingest]
+    for database_url in made.databases:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE usename = ANY(%s) AND pid <> pg_backend_pid()",
+                (names,),
+            )
+            # One role at a time: REASSIGN OWNED BY a, b trips over the default
+            # privileges a granted to b ("could not find tuple for default ACL").
+            for role in names:
+                conn.execute(
+                    sql.SQL("REASSIGN OWNED BY {} TO CURRENT_USER").format(sql.Identifier(role))
+                )
+            for role in names:
+                conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        for role in names:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        left = conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = ANY(%s)", (names,))
+        assert left.fetchone() == (0,)
+
+
+@pytest.fixture
+def migrated_by_migrator(roles: Roles, scratch_databases: Callable[..., str]) -> str:
+    """A libpq URL (as the superuser) of a new database set up by roles.sql, migrated to
+    head by the migrator, and given roles.sql once more as the runbook says."""
+    url = scratch_databases("opdb_deploy")
+    roles.apply(url)
+    migrations.upgrade(roles.url(url, roles.migrator))
+    roles.apply(url)
+    return url
+
+
+def fails_for_lack_of_privilege(conn: psycopg.Connection[Any], statement: str) -> bool:
+    with pytest.raises(errors.InsufficientPrivilege), conn.transaction():
+        conn.execute(statement.encode())
+    return True
+
+
+def test_ingest_role_writes_rows_but_cannot_change_the_schema(
+    roles: Roles, migrated_by_migrator: str
+) -> None:
+    url = migrated_by_migrator
+    with psycopg.connect(roles.url(url, roles.ingest), autocommit=True) as conn:
+        assert conn.execute("SHOW statement_timeout").fetchone() == ("1min",)
+        assert conn.execute("SHOW idle_in_transaction_session_timeout").fetchone() == ("1min",)
+        with conn.transaction():
+            conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1), (2)")
+            conn.execute(
+                "INSERT INTO pfs_visit (pfs_visit_id, pfs_visit_description) VALUES (2, 'u') "
+                "ON CONFLICT (pfs_visit_id) DO UPDATE "
+                "SET pfs_visit_description = EXCLUDED.pfs_visit_description"
+            )
+            updated = conn.execute(
+                "UPDATE pfs_visit SET pfs_visit_description = 'v' WHERE pfs_visit_id = 1 "
+                "RETURNING 1"
+            ).fetchall()
+            assert updated == [(1,)]
+            ledger = (
+                "INSERT INTO opdb_ingest.event_ledger (event_id, source, sent_at, row_count) "
+                "VALUES (%s, 'test', now(), 1) ON CONFLICT (event_id) DO NOTHING "
+                "RETURNING event_id"
+            )
+            event_id = uuid.uuid4()
+            assert conn.execute(ledger, (event_id,)).fetchall() == [(event_id,)]
+            assert conn.execute(ledger, (event_id,)).fetchall() == []
+            with conn.cursor().copy(
+                "COPY tel_status (pfs_visit_id, status_sequence_id) FROM STDIN"
+            ) as copy:
+                for sequence in range(3):
+                    copy.write_row((1, sequence))
+            # A serial column draws from its sequence.
+            conn.execute("INSERT INTO obslog_user (account_name) VALUES ('ingest')")
+        assert conn.execute("SELECT count(*) FROM tel_status").fetchone() == (3,)
+
+        assert fails_for_lack_of_privilege(conn, "CREATE TABLE x (i int)")
+        assert fails_for_lack_of_privilege(conn, "CREATE TABLE public.x (i int)")
+        assert fails_for_lack_of_privilege(conn, "ALTER TABLE pfs_visit ADD COLUMN y int")
+        assert fails_for_lack_of_privilege(conn, "DROP TABLE tel_status")
+        assert fails_for_lack_of_privilege(conn, "CREATE SCHEMA x")
+        assert fails_for_lack_of_privilege(conn, "CREATE TABLE opdb_ingest.x (i int)")
+        assert fails_for_lack_of_privilege(conn, "DELETE FROM tel_status")
+        assert fails_for_lack_of_privilege(conn, "TRUNCATE tel_status")
+        assert fails_for_lack_of_privilege(conn, "UPDATE alembic_version SET version_num = 'x'")
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            migrations.head_revision(),
+        )
+
+    with psycopg.connect(roles.url(url, roles.migrator), autocommit=True) as conn:
+        assert conn.execute("SHOW lock_timeout").fetchone() == ("10s",)
+        conn.execute("ALTER TABLE pfs_visit ADD COLUMN y int")
+        # What a future migration creates is writable by the daemon without re-grants.
+        conn.execute("CREATE SCHEMA opdb_future")
+        conn.execute("CREATE TABLE opdb_future.state (id serial PRIMARY KEY, v int)")
+        conn.execute("CREATE TABLE opdb_ingest.instances (id serial PRIMARY KEY, v int)")
+    with psycopg.connect(roles.url(url, roles.ingest), autocommit=True) as conn:
+        conn.execute("INSERT INTO opdb_future.state (v) VALUES (1)")
+        conn.execute("INSERT INTO opdb_ingest.instances (v) VALUES (1) RETURNING id")
+        conn.execute("UPDATE opdb_ingest.instances SET v = 2")
+        assert fails_for_lack_of_privilege(conn, "ALTER TABLE opdb_ingest.instances ADD z int")
+
+
+def test_roles_sql_adopts_an_opdb_owned_by_another_role(roles: Roles, opdb_url: str) -> None:
+    # opdb_url was migrated by the superuser, as an opDB made before these roles was.
+    roles.apply(opdb_url, "-v", "adopt=1")
+    owners = scalar(
+        opdb_url,
+        "SELECT array_agg(DISTINCT tableowner::text) FROM pg_tables "
+        "WHERE schemaname IN ('public', 'opdb_ingest')",
+    )
+    assert owners == [roles.migrator]
+    migrations.upgrade(roles.url(opdb_url, roles.migrator))  # at head: a no-op that works
+    with psycopg.connect(roles.url(opdb_url, roles.migrator), autocommit=True) as conn:
+        conn.execute("ALTER TABLE tel_status ADD COLUMN y int")
+    with psycopg.connect(roles.url(opdb_url, roles.ingest), autocommit=True) as conn:
+        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+        conn.execute("INSERT INTO obslog_user (account_name) VALUES ('ingest')")
+        conn.execute(
+            "INSERT INTO opdb_ingest.event_ledger (event_id, source, sent_at, row_count) "
+            "VALUES (gen_random_uuid(), 'test', now(), 1)"
+        )
+        assert fails_for_lack_of_privilege(conn, "DROP TABLE tel_status")
+        assert fails_for_lack_of_privilege(conn, "UPDATE alembic_version SET version_num = 'x'")
+
+
+# -- the daemon under the deployed identities -------------------------------------------
+
+
+def visit(visit_id: int, description: str = "test") -> dict[str, Any]:
+    return insert("pfs_visit", {"pfs_visit_id": visit_id, "pfs_visit_description": description})
+
+
+def tel_status(visit_id: int, sequence: int) -> dict[str, Any]:
+    return insert("tel_status", {"pfs_visit_id": visit_id, "status_sequence_id": sequence})
+
+
+def every_kind_of_write() -> list[dict[str, Any]]:
+    """Events that make the writer use every statement it has: COPY (a group of two rows
+    with copy_min_rows=2), multi-row INSERT, upsert, UPDATE ... RETURNING, the ledger."""
+    return [
+        event([insert("pfs_visit", *({"pfs_visit_id": v} for v in (1, 2)))]),
+        event([visit(3)]),
+        event(
+            [
+                {
+                    "table": "pfs_visit",
+                    "op": "upsert",
+                    "rows": [{"pfs_visit_id": 3, "pfs_visit_description": "upserted"}],
+                }
+            ]
+        ),
+        event(
+            [
+                {
+                    "table": "pfs_visit",
+                    "op": "update",
+                    "rows": [{"pfs_visit_id": 1, "pfs_visit_description": "updated"}],
+                }
+            ]
+        ),
+        event([tel_status(1, 1)]),
+    ]
+
+
+async def wait_for_rows(url: str, events: int) -> None:
+    await wait_until(
+        lambda: scalar(url, "SELECT count(*) FROM opdb_ingest.event_ledger") == events,
+        30,
+        f"{events} events in the ledger",
+    )
+
+
+def check_every_kind_of_write(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        visits = conn.execute(
+            "SELECT pfs_visit_id, pfs_visit_description FROM pfs_visit "
+            "WHERE pfs_visit_id IN (1, 2, 3) ORDER BY 1"
+        ).fetchall()
+        children = conn.execute("SELECT count(*) FROM tel_status WHERE pfs_visit_id = 1")
+        assert children.fetchone() == (1,)
+    assert visits == [(1, "updated"), (2, None), (3, "upserted")]
+
+
+async def test_daemon_writes_as_the_ingest_role(
+    roles: Roles, migrated_by_migrator: str, make_settings: Callable[..., Settings], amqp_url: str
+) -> None:
+    url = migrated_by_migrator
+    settings = make_settings(database_url=roles.url(url, roles.ingest), copy_min_rows=2)
+    async with running_service(settings):
+        for envelope in every_kind_of_write():  # one by one: the order matters here
+            await publish(amqp_url, settings.exchange, [envelope])
+        await wait_for_rows(url, 5)
+    check_every_kind_of_write(url)
+
+
+async def publish_as_actor(actor_url: str, exchange: str, envelopes: list[dict[str, Any]]) -> None:
+    """What an actor can do with its rights: publish to the existing exchange, which it
+    may not declare."""
+    connection = await aio_pika.connect(actor_url)
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        target = await channel.get_exchange(exchange, ensure=False)
+        for envelope in envelopes:
+            await target.publish(
+                aio_pika.Message(body(envelope), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                "test",
+            )
+    finally:
+        await connection.close()
+
+
+async def test_daemon_runs_with_the_deployed_broker_user_and_ingest_role(
+    broker: Broker, roles: Roles, migrated_by_migrator: str, amqp_url: str
+) -> None:
+    # The daemon declares over the imported definitions: any difference in arguments
+    # or any missing permission would stop it from starting.
+    url = migrated_by_migrator
+    settings = Settings(
+        **broker.settings.model_dump()
+        | {
+            "amqp_url": SecretStr(broker.daemon_url),
+            "database_url": SecretStr(roles.url(url, roles.ingest)),
+            "copy_min_rows": 2,
+        }
+    )
+    async with running_service(settings):
+        # A child before its parent goes through a retry queue, a broken event to the
+        # dead-letter queue: both are published by the daemon through the default exchange.
+        await publish_as_actor(broker.actor_url, settings.exchange, [event([tel_status(9, 1)])])
+        await publish_as_actor(
+            broker.actor_url,
+            settings.exchange,
+            [event([insert("tel_status", {"pfs_visit_id": 9, "status_sequence_id": "x"})])],
+        )
+        dead = await take_all(amqp_url, settings.dead_letter_queue, expect=1, wait_s=15)
+        await publish_as_actor(broker.actor_url, settings.exchange, [event([visit(9)])])
+        await wait_until(lambda: count(url, "tel_status") == 1, 30, "the retried child")
+        for envelope in every_kind_of_write():
+            await publish_as_actor(broker.actor_url, settings.exchange, [envelope])
+        await wait_for_rows(url, 7)
+    assert len(dead) == 1
+    assert dead[0].headers["x-opdb-reason"] == "validation"
+    check_every_kind_of_write(url)
+    assert count(url, "pfs_visit") == 4
