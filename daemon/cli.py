@@ -12,7 +12,7 @@ import psycopg
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from daemon import maintenance, migrations
+from daemon import maintenance, migrations, status
 from daemon.bench import register as register_bench
 from daemon.errors import IngestError
 from daemon.logs import configure_logging, get_logger, mask_secrets
@@ -136,6 +136,12 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    report = status.collect(settings)
+    print(status.render(report, args.json))
+    return 0 if report.healthy else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="opdb-ingestd",
@@ -182,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     switch.add_argument("--wait", action="store_true", help="return once every daemon has paused")
     switch.add_argument("--timeout", type=float, default=60.0, metavar="S")
     switch.set_defaults(handler=_maintenance)
+
+    health = commands.add_parser(
+        "status", help="daemons, queues and problems; exit 0 when healthy, 1 when not"
+    )
+    health.add_argument("--json", action="store_true", help="machine-readable output")
+    health.set_defaults(handler=_status)
 
     db = commands.add_parser("db", help="database administration")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")

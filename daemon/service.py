@@ -31,10 +31,11 @@ from daemon.consumer import Consumer, TransientBrokerError
 from daemon.deadletter import dispose
 from daemon.logs import get_logger
 from daemon.maintenance import Gate, Mode
+from daemon.metrics import HealthServer, Metrics
 from daemon.settings import Settings
 from daemon.systemd import Notifier
-from daemon.writer import TransientDatabaseError, Writer, WritesGated
-from opdb.contract import Contract, EventRejected
+from daemon.writer import BatchResult, TransientDatabaseError, Writer, WritesGated
+from opdb.contract import Contract, Event, EventRejected
 from opdb.models import Base
 
 log = get_logger(__name__)
@@ -78,11 +79,16 @@ class IngestService:
         self._gate: Gate | None = None
         self._gate_changed = asyncio.Event()
         self._report_now = asyncio.Event()
+        # The control connection is shared by the control loop and start-up.
+        self._control_lock = asyncio.Lock()
         self._instance_id = uuid.uuid4()
         self._started_at = datetime.datetime.now(datetime.UTC)
         self._in_hand = 0
         self._commits: deque[tuple[float, int, int]] = deque()
         self._last_commit_at: datetime.datetime | None = None
+        self.metrics = Metrics()
+        self.metrics.in_flight.set_function(lambda: len(self._batcher) + self._in_hand)
+        self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
         self._deadline: float | None = None
         self._average_body = 0.0
@@ -95,6 +101,7 @@ class IngestService:
     def _on_message(self, message: AbstractIncomingMessage) -> None:
         # Parsing here, as messages arrive, overlaps validation with the writer's
         # waits on PostgreSQL.
+        self.metrics.events_consumed.inc()
         delivery = Delivery(message=message, size=len(message.body))
         try:
             delivery.event = self._contract.parse(message.body)
@@ -124,6 +131,7 @@ class IngestService:
         if (state, reason) != (self.state, self.state_reason):
             log.info("state", state=state, reason=reason or None)
             self._notifier.status(f"{state}: {reason}" if reason else state)
+            self.metrics.set_state(state)
             self._report_now.set()
         self.state, self.state_reason = state, reason
 
@@ -184,6 +192,7 @@ class IngestService:
                 await self._consumer.requeue([d.message for d in live])
                 return
             except TransientDatabaseError as exc:
+                self.metrics.transient_errors.labels("database").inc()
                 self._set_state("not_ready", f"database: {exc}")
                 remaining = self._remaining()
                 if remaining is not None and remaining <= 0:
@@ -204,6 +213,8 @@ class IngestService:
                 await self._consumer.publish(delivery.message, disposition)
                 outcome = "dead_lettered" if disposition.dead else "retried"
                 outcomes[outcome] += 1
+                counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
+                counter.labels(rejection.reason.value).inc()
                 log.warning(
                     outcome,
                     event_id=str(delivery.event.id) if delivery.event else None,
@@ -214,6 +225,7 @@ class IngestService:
                     attempts=disposition.headers.get("x-opdb-attempts"),
                 )
         except TransientBrokerError as exc:
+            self.metrics.transient_errors.labels("broker").inc()
             # Nothing acknowledged: the broker redelivers the batch, committed events
             # are recognised by the ledger and the rejects are disposed of again.
             log.warning("could not dispose of rejected events", error=str(exc))
@@ -222,6 +234,7 @@ class IngestService:
         unacked = await self._consumer.ack([d.message for d in live])
         self._notifier.progressed()
         self._record_commit(len(result.committed), sum(result.rows_by_table.values()))
+        self._observe(result, events, len(live))
         sources = Counter(e.source for e in events)
         log.info(
             "batch",
@@ -246,10 +259,15 @@ class IngestService:
             asyncio.create_task(self._feed_watchdog()),
             asyncio.create_task(self._arm_deadline(stop)),
             asyncio.create_task(self._adjust_prefetch()),
+            # Reports start at once, so a daemon that cannot reach the broker still
+            # tells `status` why it is not ready.
+            asyncio.create_task(self._control_loop()),
         ]
+        health = HealthServer(self.metrics, self.readiness)
+        if self._settings.metrics_address:
+            await health.start(self._settings.metrics_address)
         try:
             if await self._connect(stop):
-                helpers.append(asyncio.create_task(self._control_loop()))
                 self._notifier.ready("connected")
             while not stop.is_set():
                 if not (self._consumer.connected and self._writer.connected):
@@ -274,6 +292,7 @@ class IngestService:
                 task.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
             await self._close_control()
+            await health.stop()
 
     async def _process_in_hand(self, batch: list[Delivery], stop: asyncio.Event) -> None:
         self._in_hand = len(batch)
@@ -321,8 +340,9 @@ class IngestService:
 
     async def _refresh_gate(self) -> None:
         try:
-            connection = await self._control_connection()
-            self._set_gate(await maintenance.read_gate(connection, self._head))
+            async with self._control_lock:
+                connection = await self._control_connection()
+                self._set_gate(await maintenance.read_gate(connection, self._head))
         except psycopg.Error as exc:
             await self._close_control()
             raise TransientDatabaseError(f"cannot read the maintenance switch: {exc}") from exc
@@ -331,7 +351,10 @@ class IngestService:
         while True:
             try:
                 await self._refresh_gate()
-                await maintenance.report(await self._control_connection(), self._report())
+                async with self._control_lock:
+                    await maintenance.report(await self._control_connection(), self._report())
+            except psycopg.errors.UndefinedTable:
+                pass  # a database behind our schema has nowhere to report; the gate says so
             except (TransientDatabaseError, psycopg.Error) as exc:
                 await self._close_control()
                 log.warning("control connection failed", error=str(exc))
@@ -356,6 +379,25 @@ class IngestService:
             events_last_minute=sum(c[1] for c in self._commits),
             rows_last_minute=sum(c[2] for c in self._commits),
         )
+
+    def _observe(self, result: BatchResult, events: list[Event], delivered: int) -> None:
+        metrics = self.metrics
+        metrics.batch_events.observe(delivered)
+        if result.transactions:
+            metrics.commit_seconds.observe(result.commit_seconds / result.transactions)
+        metrics.events_committed.inc(len(result.committed))
+        metrics.duplicates.inc(len(result.duplicates))
+        for table, rows in result.rows_by_table.items():
+            metrics.rows_written.labels(table).inc(rows)
+        now = datetime.datetime.now(datetime.UTC)
+        for index in result.committed:
+            metrics.event_age_seconds.observe((now - events[index].sent_at).total_seconds())
+
+    def readiness(self) -> tuple[bool, str]:
+        """Ready means connected and ingesting; paused or disconnected is not ready."""
+        if self.state == "running":
+            return True, "running"
+        return False, f"{self.state}: {self.state_reason}" if self.state_reason else self.state
 
     def _record_commit(self, events: int, rows: int) -> None:
         if events:

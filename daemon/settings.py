@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     shutdown_timeout_s: float = Field(
         default=20.0, gt=0, description="Hard cap on the final flush at SIGTERM."
     )
+    metrics_address: str = Field(
+        default="",
+        description="host:port serving /metrics, /healthz and /readyz; empty turns it off.",
+    )
     log_level: str = Field(default="INFO", description="Python logging level name.")
 
     @field_validator("database_url")

@@ -1,0 +1,153 @@
+"""``opdb-ingestd status``: is ingestion healthy, at a glance and for monitoring.
+
+Healthy means: the database and the broker answer, at least one daemon reported in the
+last few seconds, and every live daemon is running. Anything else is a problem, named
+in the output; the exit code (0 healthy, 1 not) lets it serve as a monitoring check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import aio_pika
+import psycopg
+from pydantic_core import from_json
+
+from daemon import maintenance, topology
+from daemon.consumer import BROKER_ERRORS
+from daemon.logs import mask_secrets
+from daemon.settings import Settings
+
+
+@dataclass
+class QueueStatus:
+    name: str
+    depth: int
+    oldest_age_s: float | None = None
+
+
+@dataclass
+class Status:
+    healthy: bool = True
+    problems: list[str] = field(default_factory=list)
+    maintenance: dict[str, Any] | None = None
+    daemons: list[dict[str, Any]] = field(default_factory=list)
+    queues: dict[str, QueueStatus] = field(default_factory=dict)
+
+    def problem(self, text: str) -> None:
+        self.healthy = False
+        self.problems.append(text)
+
+
+def _age_of(message: aio_pika.abc.AbstractIncomingMessage) -> float | None:
+    """Seconds since the event at the head of a queue was sent, from its ``sent_at``."""
+    sent_at: datetime.datetime | None = message.timestamp
+    try:
+        document = from_json(message.body)
+        sent_at = datetime.datetime.fromisoformat(document["sent_at"])
+    except (ValueError, KeyError, TypeError):
+        pass  # not a readable event: fall back to the AMQP timestamp, if any
+    if sent_at is None or sent_at.tzinfo is None:
+        return None
+    return (datetime.datetime.now(datetime.UTC) - sent_at).total_seconds()
+
+
+async def _queues(settings: Settings) -> dict[str, QueueStatus]:
+    connection = await aio_pika.connect(settings.amqp_url.get_secret_value(), timeout=10)
+    try:
+        result: dict[str, QueueStatus] = {}
+        retry_depth = 0
+        for name in topology.queue_names(settings):
+            channel = await connection.channel()
+            try:
+                queue = await channel.declare_queue(name, passive=True)
+            except aio_pika.exceptions.ChannelClosed:
+                continue  # not declared yet: no daemon ever started on this broker
+            depth = queue.declaration_result.message_count or 0
+            if name.startswith(f"{settings.queue}.retry."):
+                retry_depth += depth
+                continue
+            status = QueueStatus(name, depth)
+            if depth and name == settings.queue:
+                # Peek at the head: take it without acknowledging and give it back.
+                head = await queue.get(no_ack=False, fail=False)
+                if head is not None:
+                    status.oldest_age_s = _age_of(head)
+                    await head.nack(requeue=True)
+            result["ingest" if name == settings.queue else "dead_letter"] = status
+            await channel.close()
+        result["retry"] = QueueStatus(f"{settings.queue}.retry.*", retry_depth)
+        return result
+    finally:
+        await connection.close()
+
+
+def collect(settings: Settings) -> Status:
+    status = Status()
+    try:
+        switch = maintenance.read_switch(settings.libpq_url)
+        status.maintenance = {
+            "enabled": switch.enabled,
+            "reason": switch.reason,
+            "changed_at": switch.changed_at.isoformat(),
+            "changed_by": switch.changed_by,
+        }
+        if switch.enabled:
+            status.problem(f"maintenance is on: {switch.reason}")
+        status.daemons = maintenance.live_instances(settings.libpq_url)
+    except (psycopg.Error, maintenance.MaintenanceError) as exc:
+        status.problem(f"database: {mask_secrets(str(exc)).strip()}")
+    try:
+        status.queues = asyncio.run(_queues(settings))
+    except BROKER_ERRORS as exc:
+        status.problem(f"broker unreachable: {mask_secrets(repr(exc))}")
+    if status.maintenance is not None and not status.daemons:
+        status.problem(f"no daemon reported in the last {maintenance.LIVE_WITHIN_S:g} s")
+    for d in status.daemons:
+        if d["state"] != "running":
+            reason = f" ({d['state_reason']})" if d["state_reason"] else ""
+            status.problem(f"daemon {d['host']} pid {d['pid']} is {d['state']}{reason}")
+    return status
+
+
+def _jsonable(status: Status) -> dict[str, Any]:
+    document = asdict(status)
+    for daemon in document["daemons"]:
+        for key, value in list(daemon.items()):
+            if isinstance(value, datetime.datetime):
+                daemon[key] = value.isoformat()
+            elif isinstance(value, datetime.timedelta):
+                daemon[key] = value.total_seconds()
+            elif not isinstance(value, str | int | float | bool | type(None)):
+                daemon[key] = str(value)
+    return document
+
+
+def render(status: Status, as_json: bool) -> str:
+    if as_json:
+        return json.dumps(_jsonable(status), indent=2, sort_keys=True)
+    lines = [f"ingestion: {'HEALTHY' if status.healthy else 'NOT HEALTHY'}"]
+    lines += [f"  problem: {p}" for p in status.problems]
+    if status.maintenance is not None:
+        state = "ON" if status.maintenance["enabled"] else "off"
+        lines.append(f"maintenance: {state}")
+    lines.append("daemons:")
+    if not status.daemons:
+        lines.append("  none live")
+    for d in status.daemons:
+        commit = d["last_commit_at"].strftime("%H:%M:%S") if d["last_commit_at"] else "never"
+        reason = f" ({d['state_reason']})" if d["state_reason"] else ""
+        lines.append(
+            f"  {d['host']} pid {d['pid']}: {d['state']}{reason}; last commit {commit}; "
+            f"{d['events_last_minute']} events / {d['rows_last_minute']} rows in the last "
+            f"minute; {d['in_flight']} in flight"
+        )
+    lines.append("queues:")
+    for role, q in status.queues.items():
+        age = f", oldest waiting {q.oldest_age_s:.1f} s" if q.oldest_age_s is not None else ""
+        lines.append(f"  {role:<12} {q.name}: {q.depth} waiting{age}")
+    return "\n".join(lines)
