@@ -123,9 +123,9 @@ def test_models_match_migrations_can_fail(opdb_url: str) -> None:
     assert any(d[0] == "remove_column" and d[2] == "tel_status" for d in differences)
 
 
-def _migrate_cli(url: str) -> subprocess.CompletedProcess[str]:
+def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "daemon.cli", "migrate"],
+        [sys.executable, "-m", "daemon.cli", *args],
         env={"OPDB_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
@@ -138,25 +138,14 @@ def test_migrate_command_creates_the_schema_and_is_idempotent(
     reference_schema: SchemaShape, scratch_databases: Callable[..., str]
 ) -> None:
     url = scratch_databases()
-    first = _migrate_cli(url)
+    first = _cli(url, "migrate")
     assert first.returncode == 0, first.stderr
     assert diff_schemas(reference_schema, _opdb_tables(url)) == []
-    second = _migrate_cli(url)
+    second = _cli(url, "migrate")
     assert second.returncode == 0, second.stderr
     with psycopg.connect(url) as conn:
         (version,) = conn.execute("SELECT version_num FROM alembic_version").fetchone() or ("",)
     assert version == migrations.head_revision()
-
-
-def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "daemon.cli", *args],
-        env={"OPDB_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_adopt_stamps_an_existing_opdb_then_migrate_reaches_head(
