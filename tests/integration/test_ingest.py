@@ -236,3 +236,48 @@ async def _stream_with_faults(settings: Settings, amqp_url: str, fault: Any) -> 
     assert hits >= 3, "the fault did not hit the daemon's connections"
     assert scalar(settings.libpq_url, "SELECT count(*) FROM opdb_ingest.event_ledger") == total
     assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+
+
+async def test_two_events_touching_one_key_in_a_batch(
+    make_settings: Callable[..., Settings], amqp_url: str
+) -> None:
+    settings = make_settings(batch_max_ms=1000)
+    first = event([visit(1), tel_status(1, 1)])
+    clash = event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": 1})])
+    upserts = [
+        event(
+            [
+                {
+                    "table": "tel_status",
+                    "op": "upsert",
+                    "rows": [{"pfs_visit_id": 1, "status_sequence_id": 2, "altitude": float(n)}],
+                }
+            ]
+        )
+        for n in range(3)
+    ]
+    update = event(
+        [
+            {
+                "table": "tel_status",
+                "op": "update",
+                "rows": [{"pfs_visit_id": 1, "status_sequence_id": 1, "azimuth": 7.5}],
+            }
+        ]
+    )
+    async with running_service(settings):
+        await publish(amqp_url, settings.exchange, [first, clash, *upserts, update])
+        dead = await take_all(amqp_url, settings.dead_letter_queue, expect=1, wait_s=15)
+        await wait_until(
+            lambda: (
+                scalar(settings.libpq_url, "SELECT count(*) FROM opdb_ingest.event_ledger") == 5
+            ),
+            20,
+            "the other events",
+        )
+    url = settings.libpq_url
+    assert [m.headers["x-opdb-reason"] for m in dead] == ["conflict"]
+    assert "status_sequence_id" in str(dead[0].headers["x-opdb-detail"])
+    assert scalar(url, "SELECT altitude FROM tel_status WHERE status_sequence_id = 2") == 2.0
+    assert scalar(url, "SELECT azimuth FROM tel_status WHERE status_sequence_id = 1") == 7.5
+    assert scalar(url, "SELECT altitude FROM tel_status WHERE status_sequence_id = 1") == 60.5
