@@ -40,7 +40,9 @@ def libpq_database_url(url: str) -> str:
 class Settings(BaseSettings):
     """Everything an ``opdb-ingestd`` process needs to know about its world."""
 
-    model_config = SettingsConfigDict(env_prefix="OPDB_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="OPDB_", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: SecretStr = Field(
         default=SecretStr("postgresql+psycopg://postgres@127.0.0.1:5432/opdb"),
