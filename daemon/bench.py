@@ -6,14 +6,17 @@ a scratch database ``opdb_bench_<random>`` migrated to head, a uniquely named ex
 and its queues. One JSON object goes to stdout; progress goes to stderr.
 
 The phases run one after the other so they never compete for the CPU (the target
-machine has two cores, shared with PostgreSQL and RabbitMQ):
+machine has two cores, shared with PostgreSQL and RabbitMQ), and each baseline runs
+right before the daemon phase it is compared with:
 
 1. PostgreSQL alone, in-process: the writer's COPY and multi-row INSERT paths by group
-   size, raw psycopg COPY of MCS-sized rows, and one INSERT + COMMIT per row;
+   size, and one INSERT + COMMIT per row;
 2. RabbitMQ alone: aio-pika draining a prefilled quorum queue, acking without writing;
-3. the real daemon (``python -m daemon.cli run``, a subprocess started once its queue
-   is prefilled) draining small events, then taking a steady stream for latency;
-4. a second daemon process draining prefilled bulk events (one MCS frame each).
+   then the real daemon (``python -m daemon.cli run``, a subprocess started once its
+   queue is prefilled) draining the same small events, then taking a steady stream on
+   the same process for latency;
+3. raw psycopg COPY of MCS-sized rows; then a second daemon process draining prefilled
+   bulk events (one MCS frame each) made of the same rows.
 
 Daemon throughput is timed on the daemon's own clock, from its JSON log: from the
 ``state: running`` line (logged right after ``basic.consume`` succeeded) to the
@@ -65,7 +68,6 @@ _VISIT_CROSSOVER = 4
 _VISIT_BULK = 5
 _BULK_FRAME_BASE = 1_000_000
 _CROSSOVER_FRAME_BASE = 2_000_000
-_FK_FRAME_BASE = 3_000_000
 
 # The bare-consume baseline mirrors the daemon at full speed: prefetch of two batches,
 # one multiple-ack per batch of batch_max_events (500 by default).
@@ -374,6 +376,13 @@ class _Daemon:
             await asyncio.sleep(_POLL_S)
         return since
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the daemon has used so far, from /proc."""
+        stat = Path(f"/proc/{self.pid}/stat").read_text()
+        # Fields after the parenthesised command name; utime and stime are 14 and 15.
+        fields = stat.rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory_mb(self) -> dict[str, float]:
         """Peak (VmHWM) and current (VmRSS) resident set, from /proc."""
         found: dict[str, float] = {}
@@ -459,38 +468,62 @@ class _PySpy:
         return summarise_collapsed(self.output)
 
 
+def _profile_area(leaf: str) -> str:
+    """Where a sample's leaf frame lives: idle, a library, or one of our modules."""
+    if leaf.endswith("Selector.select (selectors.py)"):
+        return "idle: epoll wait (broker or PostgreSQL)"
+    where = leaf.rpartition("(")[2].rstrip(")")
+    if where.startswith(("daemon/", "opdb/")):
+        return where.rsplit(".", 1)[0]
+    return where.split("/", 1)[0].removesuffix(".py") if "/" in where else where
+
+
 def summarise_collapsed(path: Path, top: int = 15) -> dict[str, Any]:
-    """Top functions of a collapsed-stack profile (``a;b;c count`` lines): by self
-    samples (the leaf) and by inclusive samples (anywhere on the stack)."""
+    """Top functions of a collapsed-stack profile (``a;b;c count`` lines).
+
+    Only samples taken inside the event loop count, so the daemon's start-up imports
+    do not dilute the picture. Self time (the leaf) is given per function and per
+    library or module; inclusive time (anywhere on the stack) for our own functions,
+    since the library frames every stack passes through would fill that list.
+    """
     if not path.exists():
         return {"file": str(path), "error": "no profile written"}
     self_samples: Counter[str] = Counter()
+    areas: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
-    total = 0
+    total = skipped = 0
     for line in path.read_text(errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
         samples = int(count_text)
+        if "run_forever" not in stack:
+            skipped += samples
+            continue
         total += samples
         # "function (file.py:line)": the line number is dropped so a function's
         # samples add up across its lines.
         frames = [frame.rsplit(":", 1)[0] + ")" for frame in stack.split(";")]
         self_samples[frames[-1]] += samples
+        areas[_profile_area(frames[-1])] += samples
         for frame in set(frames):
-            inclusive[frame] += samples
+            # The CLI's frames are on every stack and say nothing.
+            if ("(daemon/" in frame or "(opdb/" in frame) and "(daemon/cli.py)" not in frame:
+                inclusive[frame] += samples
 
-    def share(counter: Counter[str]) -> list[dict[str, Any]]:
+    def share(counter: Counter[str], key: str) -> list[dict[str, Any]]:
         return [
-            {"function": name, "percent": round(100 * n / total, 1)}
+            {key: name, "percent": round(100 * n / total, 1)}
             for name, n in counter.most_common(top)
         ]
 
     return {
         "file": str(path),
-        "samples": total,
-        "top_self": share(self_samples) if total else [],
-        "top_inclusive": share(inclusive) if total else [],
+        "samples_in_loop": total,
+        "samples_outside_loop": skipped,
+        "self_by_area": share(areas, "area") if total else [],
+        "top_self": share(self_samples, "function") if total else [],
+        "top_inclusive_ours": share(inclusive, "function") if total else [],
     }
 
 
@@ -536,6 +569,9 @@ class _Drained:
     startup_s: float
     batches: list[dict[str, Any]]
     ledger_per_s: float
+    # CPU the daemon used while draining, over the wall time it was sampled across.
+    cpu_seconds: float
+    cpu_window_s: float
 
     def details(self) -> dict[str, Any]:
         durations = [float(b["duration_ms"]) for b in self.batches]
@@ -554,6 +590,13 @@ class _Drained:
             if self.seconds
             else None,
             "ledger_events_per_s": _round(self.ledger_per_s),
+            # CPU per unit of work hardly moves with other load on the machine, unlike
+            # the rates; a cpu_share near 1 means the daemon's one thread is the limit.
+            "daemon_cpu_us_per_event": _round(1e6 * self.cpu_seconds / self.events),
+            "daemon_cpu_us_per_row": _round(1e6 * self.cpu_seconds / self.rows, 2),
+            "daemon_cpu_share": round(self.cpu_seconds / self.cpu_window_s, 2)
+            if self.cpu_window_s
+            else None,
         }
 
 
@@ -653,6 +696,8 @@ class Bench:
 
     async def run(self) -> dict[str, Any]:
         scratch = self._scratch
+        # Other work on the machine moves every figure; the load averages say how much.
+        self._result.values["loadavg_at_start"] = [round(v, 2) for v in os.getloadavg()]
         self._progress(
             f"scratch database {scratch.database} on {mask_url(scratch.admin_url)}, "
             f"exchange {scratch.settings.exchange}"
@@ -687,79 +732,86 @@ class Bench:
 
     async def _phases(self, workdir: Path) -> None:
         sizes = self._sizes
+        values = self._result.values
         small_bodies = [
             _encode(_small_envelope("bench-small", _VISIT_SMALL, n))
             for n in range(sizes.small_events)
         ]
-
         self._progress("COPY vs multi-row INSERT through the writer, by group size")
-        self._result.values["copy_vs_values"] = await self._copy_vs_values()
+        values["copy_vs_values"] = await self._copy_vs_values()
+        self._progress(f"one INSERT + COMMIT per row, {sizes.row_commit_rows} rows")
+        values["row_commit_rows_per_s"] = _round(self._row_commit())
 
+        connection = await aio_pika.connect(self._scratch.amqp_url)
+        try:
+            # Each baseline runs right before the daemon phase it is compared with, so
+            # both see the same machine: other load on 2 cores moves figures by +-30%.
+            await self._small_and_latency(connection, workdir, small_bodies)
+            await self._bulk(connection, workdir, small_bodies[0])
+        finally:
+            await connection.close()
+
+    async def _small_and_latency(
+        self, connection: AbstractConnection, workdir: Path, bodies: Sequence[bytes]
+    ) -> None:
+        values = self._result.values
+        self._progress(f"bare consume: prefilling {len(bodies)} messages")
+        await self._prefill(connection, bodies, to_bare=True)
+        seconds, cpu = await self._bare_consume(connection, len(bodies))
+        values["bare_consume_per_s"] = _round(_rate(len(bodies), seconds))
+        values["bare_consume_cpu_us_per_msg"] = _round(1e6 * cpu / len(bodies))
+
+        self._progress(f"small events: prefilling {len(bodies)} events")
+        prefill_s = await self._prefill(connection, bodies, to_bare=False)
+        values["prefill_publish_per_s"] = _round(_rate(len(bodies), prefill_s))
+        daemon = await self._start_daemon(workdir, "small+latency")
+        profiler = await self._start_profiler(daemon, "small")
+        small = await self._drain(daemon, "bench-small", len(bodies), rows=len(bodies))
+        if profiler is not None:
+            self._result.profiles["small"] = await profiler.stop()
+        values["small_events_per_s"] = _round(_rate(small.events, small.seconds))
+        values["phases"] = {"small": small.details()}
+
+        sizes = self._sizes
+        self._progress(f"latency: {sizes.latency_rate:g} events/s for {sizes.latency_seconds:g}s")
+        await self._latency(connection, daemon)
+        await self._stop_daemon(daemon)
+
+    async def _bulk(self, connection: AbstractConnection, workdir: Path, small_body: bytes) -> None:
+        sizes = self._sizes
+        values = self._result.values
         rng = random.Random(20261124)  # noqa: S311 - reproducible test data, not secrets
         frames = [
             _mcs_rows(rng, _BULK_FRAME_BASE + i, sizes.bulk_rows_per_event)
             for i in range(sizes.bulk_events)
         ]
         self._progress(f"raw COPY of {sum(map(len, frames))} mcs_data rows")
-        self._result.values["copy_rows_per_s"] = _round(self._raw_copy(frames))
-        self._result.values["copy_async_rows_per_s"] = _round(await self._raw_copy_async(frames))
-        self._result.values["copy_with_fk_rows_per_s"] = _round(
-            self._raw_copy(frames, foreign_key=True)
-        )
+        rate, cpu_per_row = self._raw_copy(frames)
+        values["copy_rows_per_s"] = _round(rate)
+        values["copy_client_cpu_us_per_row"] = _round(cpu_per_row, 2)
+        values["copy_async_rows_per_s"] = _round(await self._raw_copy_async(frames))
+        values["copy_with_fk_rows_per_s"] = _round(self._raw_copy(frames, foreign_key=True)[0])
 
-        self._progress(f"one INSERT + COMMIT per row, {sizes.row_commit_rows} rows")
-        self._result.values["row_commit_rows_per_s"] = _round(self._row_commit())
-
-        self._progress("contract.parse cost in-process")
         bulk_bodies = [
             _encode(_bulk_envelope("bench-bulk", _BULK_FRAME_BASE + i, rows))
             for i, rows in enumerate(frames)
         ]
-        self._result.values["contract_parse"] = self._parse_cost(small_bodies, bulk_bodies[0])
+        del frames
+        self._progress("contract.parse cost in-process")
+        values["contract_parse"] = self._parse_cost(small_body, bulk_bodies[0])
 
-        connection = await aio_pika.connect(self._scratch.amqp_url)
-        try:
-            self._progress(f"bare consume: prefilling {len(small_bodies)} messages")
-            await self._prefill(connection, small_bodies, to_bare=True)
-            seconds = await self._bare_consume(connection, len(small_bodies))
-            self._result.values["bare_consume_per_s"] = _round(_rate(len(small_bodies), seconds))
-
-            self._progress(f"small events: prefilling {len(small_bodies)} events")
-            prefill_s = await self._prefill(connection, small_bodies, to_bare=False)
-            self._result.values["prefill_publish_per_s"] = _round(
-                _rate(len(small_bodies), prefill_s)
-            )
-            daemon = await self._start_daemon(workdir, "small+latency")
-            profiler = await self._start_profiler(daemon, "small")
-            small = await self._drain(
-                daemon, "bench-small", len(small_bodies), rows=len(small_bodies)
-            )
-            if profiler is not None:
-                self._result.profiles["small"] = await profiler.stop()
-            self._result.values["small_events_per_s"] = _round(_rate(small.events, small.seconds))
-            self._result.values["phases"] = {"small": small.details()}
-
-            self._progress(
-                f"latency: {sizes.latency_rate:g} events/s for {sizes.latency_seconds:g}s"
-            )
-            await self._latency(connection, daemon)
-            await self._stop_daemon(daemon)
-
-            self._progress(f"bulk: prefilling {len(bulk_bodies)} events of one MCS frame")
-            del frames
-            await self._prefill(connection, bulk_bodies, to_bare=False)
-            rows = len(bulk_bodies) * (sizes.bulk_rows_per_event + 1)
-            del bulk_bodies
-            daemon = await self._start_daemon(workdir, "bulk")
-            profiler = await self._start_profiler(daemon, "bulk")
-            bulk = await self._drain(daemon, "bench-bulk", sizes.bulk_events, rows=rows)
-            if profiler is not None:
-                self._result.profiles["bulk"] = await profiler.stop()
-            self._result.values["bulk_rows_per_s"] = _round(_rate(bulk.rows, bulk.seconds))
-            self._result.values["phases"]["bulk"] = bulk.details()
-            await self._stop_daemon(daemon)
-        finally:
-            await connection.close()
+        self._progress(f"bulk: prefilling {len(bulk_bodies)} events of one MCS frame")
+        await self._prefill(connection, bulk_bodies, to_bare=False)
+        rows = len(bulk_bodies) * (sizes.bulk_rows_per_event + 1)
+        del bulk_bodies
+        daemon = await self._start_daemon(workdir, "bulk")
+        profiler = await self._start_profiler(daemon, "bulk")
+        bulk = await self._drain(daemon, "bench-bulk", sizes.bulk_events, rows=rows)
+        if profiler is not None:
+            self._result.profiles["bulk"] = await profiler.stop()
+        values["bulk_rows_per_s"] = _round(_rate(bulk.rows, bulk.seconds))
+        values["phases"]["bulk"] = bulk.details()
+        await self._stop_daemon(daemon)
 
     # -- PostgreSQL alone -------------------------------------------------------------
 
@@ -849,29 +901,38 @@ class Bench:
 
     def _raw_copy(
         self, frames: Sequence[Sequence[tuple[Any, ...]]], *, foreign_key: bool = False
-    ) -> float:
+    ) -> tuple[float, float]:
         """psycopg 3 (sync) COPY of the bulk rows, one COPY and COMMIT per 3000-row frame,
-        into a fresh copy of mcs_data (same columns and indexes, no foreign key) or, with
-        ``foreign_key``, into mcs_data itself under fresh parent frames, so the difference
-        is the per-row foreign-key check the daemon's COPY also pays."""
+        into a fresh copy of mcs_data (same columns and indexes, no foreign key). With
+        ``foreign_key`` the copy also references a fresh copy of mcs_exposure holding
+        the frames, as mcs_data does: the difference is the per-row foreign-key check
+        the daemon's COPY pays too. Fresh tables, so mcs_data stays as the daemon finds
+        it, and dropped afterwards. Returns rows/s and this process's CPU us per row."""
+        table = sql.Identifier("bench_copy_mcs_data")
+        parent = sql.Identifier("bench_copy_mcs_exposure")
         with psycopg.connect(self._scratch.url) as conn:
             if foreign_key:
-                table = sql.Identifier("mcs_data")
                 conn.execute(
-                    "INSERT INTO mcs_exposure (mcs_frame_id, pfs_visit_id) "
-                    "SELECT f, %s FROM generate_series(%s::int, %s::int) AS f",
-                    (_VISIT_BULK, _FK_FRAME_BASE, _FK_FRAME_BASE + len(frames)),
+                    sql.SQL("CREATE TABLE {} (LIKE mcs_exposure INCLUDING ALL)").format(parent)
                 )
-                frames = [
-                    [(_FK_FRAME_BASE + i, *row[1:]) for row in rows]
-                    for i, rows in enumerate(frames)
-                ]
+                conn.execute(
+                    sql.SQL(
+                        "INSERT INTO {} (mcs_frame_id) "
+                        "SELECT DISTINCT f FROM unnest(%s::int[]) AS f"
+                    ).format(parent),
+                    ([rows[0][0] for rows in frames if rows],),
+                )
+                conn.execute(
+                    sql.SQL(
+                        "CREATE TABLE {} (LIKE mcs_data INCLUDING ALL, "
+                        "FOREIGN KEY (mcs_frame_id) REFERENCES {} (mcs_frame_id))"
+                    ).format(table, parent)
+                )
             else:
-                table = sql.Identifier("bench_copy_mcs_data")
                 conn.execute(sql.SQL("CREATE TABLE {} (LIKE mcs_data INCLUDING ALL)").format(table))
             conn.commit()
             statement = _copy_statement(table)
-            started = time.perf_counter()
+            started, cpu_at_start = time.perf_counter(), time.process_time()
             with conn.cursor() as cursor:
                 for rows in frames:
                     with cursor.copy(statement) as copy:
@@ -879,10 +940,12 @@ class Bench:
                             copy.write_row(row)
                     conn.commit()
             elapsed = time.perf_counter() - started
-            if not foreign_key:
-                conn.execute(sql.SQL("DROP TABLE {}").format(table))
-                conn.commit()
-        return _rate(sum(map(len, frames)), elapsed)
+            cpu = time.process_time() - cpu_at_start
+            conn.execute(sql.SQL("DROP TABLE {}").format(table))
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(parent))
+            conn.commit()
+        total = sum(map(len, frames))
+        return _rate(total, elapsed), 1e6 * cpu / total
 
     async def _raw_copy_async(self, frames: Sequence[Sequence[tuple[Any, ...]]]) -> float:
         """The same through psycopg's async API, as the writer uses it, to separate the
@@ -923,22 +986,22 @@ class Bench:
             elapsed = time.perf_counter() - started
         return _rate(rows, elapsed)
 
-    def _parse_cost(self, small_bodies: Sequence[bytes], bulk_body: bytes) -> dict[str, Any]:
+    def _parse_cost(self, small_body: bytes, bulk_body: bytes) -> dict[str, Any]:
         """Contract.parse alone, as the daemon's consumer callback runs it."""
-        sample = small_bodies[: min(len(small_bodies), 2000)]
-        started = time.perf_counter()
-        for body in sample:
-            self._contract.parse(body)
-        small_s = time.perf_counter() - started
-        runs = 3
+        runs = 2000
         started = time.perf_counter()
         for _ in range(runs):
+            self._contract.parse(small_body)
+        small_s = time.perf_counter() - started
+        bulk_runs = 3
+        started = time.perf_counter()
+        for _ in range(bulk_runs):
             event = self._contract.parse(bulk_body)
         bulk_s = time.perf_counter() - started
         return {
-            "small_us_per_event": _round(1e6 * small_s / len(sample)),
-            "bulk_ms_per_event": _round(1000 * bulk_s / runs, 2),
-            "bulk_rows_per_s": _round(_rate(runs * event.row_count, bulk_s)),
+            "small_us_per_event": _round(1e6 * small_s / runs),
+            "bulk_ms_per_event": _round(1000 * bulk_s / bulk_runs, 2),
+            "bulk_rows_per_s": _round(_rate(bulk_runs * event.row_count, bulk_s)),
             "bulk_body_bytes": len(bulk_body),
         }
 
@@ -968,9 +1031,11 @@ class Bench:
         finally:
             await channel.close()
 
-    async def _bare_consume(self, connection: AbstractConnection, expected: int) -> float:
+    async def _bare_consume(
+        self, connection: AbstractConnection, expected: int
+    ) -> tuple[float, float]:
         """Seconds from basic.consume to the last ack, with nothing written: the ceiling
-        of what the daemon's consuming side allows."""
+        of what the daemon's consuming side allows; and the CPU seconds it took here."""
         channel = await connection.channel()
         try:
             await channel.set_qos(prefetch_count=_BARE_PREFETCH)
@@ -988,7 +1053,7 @@ class Bench:
 
             deadline = time.monotonic() + max(60.0, expected / 500)
             acked = 0
-            started = time.perf_counter()
+            started, cpu_at_start = time.perf_counter(), time.process_time()
             tag = await queue.consume(on_message)
             while acked < expected:
                 with contextlib.suppress(TimeoutError):
@@ -1002,8 +1067,9 @@ class Bench:
                 if time.monotonic() > deadline:
                     raise BenchError(f"bare consume: {acked}/{expected} acked before timeout")
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_at_start
             await queue.cancel(tag)
-            return elapsed
+            return elapsed, cpu
         finally:
             await channel.close()
 
@@ -1049,6 +1115,7 @@ class Bench:
             self._scratch.url, autocommit=True
         ) as conn:
             running_since = await daemon.wait_running()
+            cpu_at_start, wall_at_start = daemon.cpu_seconds(), time.monotonic()
             self._progress(f"daemon {daemon.label} (pid {daemon.pid}) consuming; draining")
             while True:
                 count = await self._ledger_count(conn, source)
@@ -1058,6 +1125,8 @@ class Bench:
                 batches = daemon.batches()
                 committed = sum(int(b["committed"]) for b in batches)
                 if count >= expected and committed >= expected:
+                    cpu = daemon.cpu_seconds() - cpu_at_start
+                    cpu_window_s = time.monotonic() - wall_at_start
                     break
                 daemon.check_alive()
                 if now > deadline:
@@ -1085,6 +1154,8 @@ class Bench:
             startup_s=running_since - spawned,
             batches=used,
             ledger_per_s=_rate(expected - seen_count, now - seen_at),
+            cpu_seconds=cpu,
+            cpu_window_s=cpu_window_s,
         )
 
     async def _latency(self, connection: AbstractConnection, daemon: _Daemon) -> None:
@@ -1137,6 +1208,8 @@ class Bench:
             "batches": len(batches),
             "mean_events_per_batch": round(total / max(1, len(batches)), 1),
             "batch_ms_p50": _percentile([float(b["duration_ms"]) for b in batches], 0.5),
+            # committed_at is the transaction's start; the commit follows by up to this.
+            "batch_ms_max": max((float(b["duration_ms"]) for b in batches), default=math.nan),
         }
 
     # -- the report -------------------------------------------------------------------
@@ -1144,11 +1217,16 @@ class Bench:
     def _report(self) -> dict[str, Any]:
         values = self._result.values
         settings = self._scratch.settings
+        values["loadavg_at_end"] = [round(v, 2) for v in os.getloadavg()]
         values["peak_rss_mb"] = max(self._result.peak_rss_mb.values())
         values["peak_rss_mb_by_daemon"] = self._result.peak_rss_mb
         values["daemon_exit_codes"] = self._result.exit_codes
         values["small_vs_bare"] = _ratio(values["small_events_per_s"], values["bare_consume_per_s"])
         values["bulk_vs_copy"] = _ratio(values["bulk_rows_per_s"], values["copy_rows_per_s"])
+        # The same against a COPY that pays mcs_data's foreign-key check, as the daemon does.
+        values["bulk_vs_copy_with_fk"] = _ratio(
+            values["bulk_rows_per_s"], values["copy_with_fk_rows_per_s"]
+        )
         values["small_vs_row_commit"] = _ratio(
             values["small_events_per_s"], values["row_commit_rows_per_s"]
         )
@@ -1207,7 +1285,8 @@ _NOTES = (
     "sync COPY ... FROM STDIN with write_row of the same Python tuples into a fresh "
     "LIKE-mcs_data table (indexes, no foreign key), one COPY + COMMIT per 3000-row frame; "
     "copy_async_rows_per_s is the same through the async API the writer uses; "
-    "copy_with_fk_rows_per_s the same (sync) into mcs_data itself, with its foreign key.",
+    "copy_with_fk_rows_per_s the same (sync) with mcs_data's foreign key to a fresh "
+    "copy of mcs_exposure holding the frames.",
     "row_commit_rows_per_s: psycopg 3, one INSERT of a tel_status row + COMMIT per row.",
     "latency: steady publish (no confirms), sent_at stamped at publish; latency is "
     "event_ledger.committed_at - sent_at, where committed_at is now() of the batch's "
@@ -1215,6 +1294,10 @@ _NOTES = (
     "copy_vs_values: the writer with copy_min_rows=maxsize (multi-row INSERT) vs 1 (COPY), "
     "one event of one group per transaction, ledger row and COMMIT included.",
     "peak_rss_mb: VmHWM of each daemon process read just before SIGTERM; max over them.",
+    "CPU views, steadier than rates when the machine is shared: bare_consume_cpu_us_per_msg "
+    "(this process during bare consume), phases.*.daemon_cpu_us_per_event / _per_row and "
+    "daemon_cpu_share (daemon utime+stime over the drain), copy_client_cpu_us_per_row "
+    "(this process during the sync raw COPY). None include RabbitMQ's or PostgreSQL's CPU.",
 )
 
 
