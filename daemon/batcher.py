@@ -12,17 +12,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from aio_pika.abc import AbstractIncomingMessage
+from typing import TYPE_CHECKING
 
 from opdb.contract import Event, EventRejected
+
+if TYPE_CHECKING:
+    from daemon.consumer import Inbound
 
 
 @dataclass(slots=True)
 class Delivery:
     """One message from the broker and what its body turned out to be."""
 
-    message: AbstractIncomingMessage
+    message: Inbound
     size: int
     event: Event | None = None
     rejection: EventRejected | None = None

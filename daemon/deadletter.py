@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
@@ -17,6 +17,9 @@ from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
 from daemon.settings import Settings
 from daemon.topology import retry_queue_name
 from opdb.contract import EventRejected, Reason
+
+if TYPE_CHECKING:
+    from daemon.consumer import Inbound
 
 ATTEMPTS_HEADER = "x-opdb-attempts"
 FIRST_FAILED_HEADER = "x-opdb-first-failed-at"
@@ -35,8 +38,8 @@ class Disposition:
     dead: bool
 
 
-def _attempts_so_far(message: AbstractIncomingMessage) -> int:
-    value = (message.headers or {}).get(ATTEMPTS_HEADER, 0)
+def _attempts_so_far(message: Inbound) -> int:
+    value = message.headers.get(ATTEMPTS_HEADER, 0)
     return value if isinstance(value, int) and value >= 0 else 0
 
 
@@ -55,7 +58,7 @@ def retry_delay_ms(settings: Settings, attempts: int) -> int | None:
 
 def dispose(
     settings: Settings,
-    message: AbstractIncomingMessage,
+    message: Inbound,
     rejection: EventRejected,
     now: datetime.datetime | None = None,
 ) -> Disposition:
@@ -63,7 +66,7 @@ def dispose(
     now = now or datetime.datetime.now(datetime.UTC)
     stamp = now.isoformat(timespec="milliseconds")
     attempts = _attempts_so_far(message) + 1
-    headers = dict(message.headers or {})
+    headers = message.headers
     headers[ATTEMPTS_HEADER] = attempts
     headers.setdefault(FIRST_FAILED_HEADER, stamp)
     if rejection.reason is Reason.MISSING_PARENT:
@@ -78,33 +81,35 @@ def dispose(
     return Disposition(settings.dead_letter_queue, headers, dead=True)
 
 
-def copy_of(message: AbstractIncomingMessage, headers: dict[str, Any]) -> aio_pika.Message:
+def copy_of(
+    message: Inbound | AbstractIncomingMessage, headers: dict[str, Any]
+) -> aio_pika.Message:
     """The message as it arrived, with new headers.
 
     Two properties are left out on purpose: ``expiration`` (a dead letter must not
     vanish) and ``user_id`` (the broker refuses a message whose user_id is not the
-    publishing connection's user; the original is kept in a header).
+    publishing connection's user; the original is kept in a header). Takes both the
+    daemon's deliveries and aio-pika's messages (the dead-letter tools read with those).
     """
-    if message.user_id:
-        headers = {**headers, "x-opdb-original-user-id": message.user_id}
+    properties = message.properties
+    if properties.user_id:
+        headers = {**headers, "x-opdb-original-user-id": properties.user_id}
     return aio_pika.Message(
         body=message.body,
         headers=headers,
-        content_type=message.content_type,
-        content_encoding=message.content_encoding,
+        content_type=properties.content_type,
+        content_encoding=properties.content_encoding,
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        priority=message.priority,
-        correlation_id=message.correlation_id,
-        reply_to=message.reply_to,
-        message_id=message.message_id,
-        timestamp=message.timestamp,
-        type=message.type,
-        app_id=message.app_id,
+        priority=properties.priority,
+        correlation_id=properties.correlation_id,
+        reply_to=properties.reply_to,
+        message_id=properties.message_id,
+        timestamp=properties.timestamp,
+        type=properties.message_type,
+        app_id=properties.app_id,
     )
 
 
-async def send(
-    exchange: AbstractExchange, message: AbstractIncomingMessage, disposition: Disposition
-) -> None:
+async def send(exchange: AbstractExchange, message: Inbound, disposition: Disposition) -> None:
     """Publish the copy and wait for the broker's confirm (raises if it does not come)."""
     await exchange.publish(copy_of(message, disposition.headers), disposition.routing_key)

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from aio_pika.abc import AbstractIncomingMessage
 
 from daemon import maintenance, migrations
 from daemon.batcher import Batcher, Delivery
-from daemon.consumer import Consumer, TransientBrokerError
+from daemon.consumer import Consumer, Inbound, TransientBrokerError
 from daemon.deadletter import dispose
 from daemon.logs import get_logger
 from daemon.maintenance import Gate, Mode
@@ -98,7 +97,7 @@ class IngestService:
 
     # -- receiving ---------------------------------------------------------------
 
-    def _on_message(self, message: AbstractIncomingMessage) -> None:
+    def _on_message(self, message: Inbound) -> None:
         # Parsing here, as messages arrive, overlaps validation with the writer's
         # waits on PostgreSQL.
         self.metrics.events_consumed.inc()
@@ -114,7 +113,8 @@ class IngestService:
         self._batcher.add(delivery)
         current = self._consumer.prefetch
         wanted = self._prefetch()
-        if wanted >= 2 * current or 2 * wanted <= current:
+        # Grow in big steps (each change re-subscribes), shrink at once (memory).
+        if wanted >= 2 * current or wanted < current:
             self._prefetch_changed.set()
 
     def _prefetch(self) -> int:
@@ -122,7 +122,8 @@ class IngestService:
         fewer than two batches' worth and a batch could never fill while one is written."""
         if not self._average_body:
             return _INITIAL_PREFETCH
-        fitting = int(self._settings.buffer_max_bytes // self._average_body)
+        # A parsed event takes about twice its body, and the body is kept too.
+        fitting = int(self._settings.buffer_max_bytes // (3 * self._average_body))
         return max(2, min(fitting, 2 * self._settings.batch_max_events))
 
     # -- state -------------------------------------------------------------------
@@ -161,7 +162,7 @@ class IngestService:
                 if self._gate is None:
                     await self._refresh_gate()
                 if not self._consumer.connected:
-                    dropped = self._batcher.discard(lambda d: Consumer.is_stale(d.message))
+                    dropped = self._batcher.discard(lambda d: d.message.stale)
                     if dropped:
                         log.info("dropped deliveries of a dead channel", count=dropped)
                     await self._consumer.connect(self._prefetch())
@@ -176,7 +177,7 @@ class IngestService:
 
     async def _process(self, batch: list[Delivery], stop: asyncio.Event) -> None:
         started = time.perf_counter()
-        live = [d for d in batch if not Consumer.is_stale(d.message)]
+        live = [d for d in batch if not d.message.stale]
         with_event = [d for d in live if d.event is not None]
         events = [d.event for d in with_event if d.event is not None]
         backoff = Backoff(self._settings.reconnect_max_delay_s)
@@ -313,6 +314,9 @@ class IngestService:
         if self._gate is not gate:
             return
         self._set_state(gate.mode.value, gate.reason)
+        # Waiting on purpose is progress: systemd's watchdog must not restart a daemon
+        # that is paused for a long migration.
+        self._notifier.progressed()
         self._gate_changed.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(

@@ -40,9 +40,7 @@ def libpq_database_url(url: str) -> str:
 class Settings(BaseSettings):
     """Everything an ``opdb-ingestd`` process needs to know about its world."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="OPDB_", extra="ignore", hide_input_in_errors=True
-    )
+    model_config = SettingsConfigDict(env_prefix="OPDB_", extra="ignore", hide_input_in_errors=True)
 
     database_url: SecretStr = Field(
         default=SecretStr("postgresql+psycopg://postgres@127.0.0.1:5432/opdb"),
@@ -60,20 +58,21 @@ class Settings(BaseSettings):
     )
 
     batch_max_events: int = Field(default=500, ge=1, description="Close a batch at N events.")
-    batch_max_ms: int = Field(default=200, ge=1, description="...or T ms after its first event.")
+    batch_max_ms: int = Field(default=100, ge=1, description="...or T ms after its first event.")
     batch_max_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="...or B bytes of message bodies."
     )
     buffer_max_bytes: int = Field(
-        default=32 * 1024 * 1024,
+        default=16 * 1024 * 1024,
         ge=1024,
-        description="Bodies held in memory ahead of the writer; prefetch adapts to stay under.",
+        description="Memory for events held ahead of the writer (a parsed event takes about "
+        "three times its body); prefetch adapts to the message size to stay under.",
     )
     max_body_bytes: int = Field(
         default=16 * 1024 * 1024, ge=1024, description="Larger events are rejected (too_large)."
     )
     copy_min_rows: int = Field(
-        default=100, ge=1, description="Insert groups of at least this many rows use COPY."
+        default=10, ge=1, description="Insert groups of at least this many rows use COPY."
     )
 
     retry_first_delay_ms: int = Field(

@@ -37,6 +37,8 @@ class Notifier:
             return
         # systemd going away must not take the daemon with it.
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock, suppress(OSError):
+            # Never block the event loop on a service manager that does not read.
+            sock.setblocking(False)
             sock.sendto("\n".join(fields).encode(), self._address)
 
     def ready(self, status: str) -> None:

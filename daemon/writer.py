@@ -21,8 +21,20 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from sqlalchemy import MetaData, Table
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    REAL,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION, JSONB
+from sqlalchemy.types import TypeEngine
 
 from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from daemon.errors import IngestError
@@ -80,6 +92,34 @@ def _rejection_for(exc: psycopg.Error, table: str | None) -> EventRejected:
     return EventRejected(Reason.VALIDATION, detail)
 
 
+def _binary_copy_type(column: Column[Any]) -> str:
+    """The PostgreSQL type psycopg must encode a column's values as for binary COPY."""
+    sql_type = column.type
+    if isinstance(sql_type, ARRAY):
+        return _binary_copy_type(Column(column.name, sql_type.item_type)) + "[]"
+    for kind, name in _BINARY_TYPES:
+        if isinstance(sql_type, kind):
+            if name == "timestamp" and getattr(sql_type, "timezone", False):
+                return "timestamptz"
+            return name
+    raise TypeError(f"no binary COPY type for {column.table.name}.{column.name}: {sql_type}")
+
+
+# Order matters: subclasses before their bases (BigInteger is an Integer,
+# DOUBLE_PRECISION a Float).
+_BINARY_TYPES: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
+    (BigInteger, "int8"),
+    (Integer, "int4"),
+    (DOUBLE_PRECISION, "float8"),
+    (REAL, "float4"),
+    (Float, "float8"),
+    (Boolean, "bool"),
+    (String, "varchar"),
+    (DateTime, "timestamp"),
+    (JSONB, "jsonb"),
+)
+
+
 @dataclass(frozen=True)
 class _TablePlan:
     """What the writer needs to know about one table, derived once from the metadata."""
@@ -89,6 +129,7 @@ class _TablePlan:
     key: tuple[str, ...]
     defaulted: frozenset[str]
     json_columns: frozenset[str]
+    copy_types: dict[str, str]
 
     @classmethod
     def of(cls, table: Table) -> _TablePlan:
@@ -104,6 +145,7 @@ class _TablePlan:
                 or (c.primary_key and c.autoincrement == "auto" and _is_serial(c))
             ),
             json_columns=frozenset(c.name for c in table.columns if isinstance(c.type, JSONB)),
+            copy_types={c.name: _binary_copy_type(c) for c in table.columns},
         )
 
     def insert_columns(self, row: Mapping[str, Any]) -> tuple[str, ...]:
@@ -120,7 +162,7 @@ class _TablePlan:
                 else row.get(c)
                 for c in columns
             )
-        return tuple(row.get(c) for c in columns)
+        return tuple(map(row.get, columns))
 
 
 def _is_serial(column: Any) -> bool:
@@ -326,11 +368,14 @@ class Writer:
                 await self._insert_values(cursor, group, chunk)
 
     async def _copy(self, cursor: psycopg.AsyncCursor[Any], group: _Group) -> None:
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        # Binary COPY: no text formatting of floats on our side, no parsing on the
+        # server's; measured about twice as fast as text COPY for MCS frames.
+        statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
             sql.Identifier(group.plan.table.name),
             sql.SQL(", ").join(map(sql.Identifier, group.columns)),
         )
         async with cursor.copy(statement) as copy:
+            copy.set_types([group.plan.copy_types[c] for c in group.columns])
             for row in group.rows:
                 await copy.write_row(row)
 

@@ -6,8 +6,9 @@
 - deploy/rabbitmq: the committed definitions are what the generator derives from the
   daemon's topology, and, imported into the broker, give the actor and the daemon users
   exactly the access they need;
-- deploy/postgres/roles.sql: the migrator can migrate and change the schema, the ingest
-  role can write rows but not change the schema, and the daemon runs as the ingest role.
+- deploy/postgres/roles.sql: the migrator can migrate (also through the CLI's gated
+  migrate and db adopt) and change the schema, the ingest role can write rows but not
+  change the schema, and the daemon runs as the ingest role, also with the broker user.
 
 Roles and broker users are cluster-wide, so every test makes uniquely named ones and
 removes them afterwards.
@@ -52,7 +53,7 @@ from support import (
     wait_until,
 )
 
-from daemon import migrations, topology
+from daemon import cli, maintenance, migrations, topology
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -269,9 +270,12 @@ def test_committed_definitions_are_generated_from_the_topology() -> None:
     assert allowed("opdb-actor", "read") == []
     assert allowed("opdb-actor", "write") == ["opdb"]
     assert allowed("opdb-ingestd", "configure") == ["opdb", *topology.queue_names(defaults)]
-    assert "amq.topic" not in allowed("opdb-ingestd", "write")
-    assert "opdb" not in allowed("opdb-ingestd", "write")
-    assert "opdb.ingest.dead" not in allowed("opdb-ingestd", "read")
+    assert allowed("opdb-ingestd", "write") == ["opdb.ingest", "amq.default"]
+    retries = [name for name in topology.queue_names(defaults) if ".retry." in name]
+    assert allowed("opdb-ingestd", "read") == ["opdb", "opdb.ingest", *retries]
+    assert allowed("opdb-operator", "configure") == []
+    assert allowed("opdb-operator", "read") == ["opdb.ingest.dead"]
+    assert allowed("opdb-operator", "write") == ["opdb"]
 
 
 def with_user(url: str, user: str, password: str) -> str:
@@ -300,8 +304,26 @@ class Broker:
     settings: Settings
     actor_url: str
     daemon_url: str
+    operator_url: str
     actor_user: str
     daemon_user: str
+    operator_user: str
+
+    @property
+    def new_retry_queue(self) -> str:
+        """A waiting room the definitions do not hold."""
+        return topology.retry_queue_name(self.settings, 999)
+
+
+def users_sh_env(actor: str, daemon: str, operator: str, password: str) -> dict[str, str]:
+    return {
+        "OPDB_ACTOR_USER": actor,
+        "OPDB_INGESTD_USER": daemon,
+        "OPDB_OPERATOR_USER": operator,
+        "OPDB_ACTOR_PASSWORD": password,
+        "OPDB_INGESTD_PASSWORD": password,
+        "OPDB_OPERATOR_PASSWORD": password,
+    }
 
 
 def run_users_sh(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -326,44 +348,45 @@ def broker(amqp_url: str, make_settings: Callable[..., Settings]) -> Iterator[Br
     suffix = uuid.uuid4().hex[:12]
     # A short retry schedule: the daemon test below goes through the waiting rooms.
     settings = make_settings(retry_first_delay_ms=200, retry_max_delay_ms=400, retry_give_up_s=60)
-    actor_user, daemon_user = f"opdb-actor-test-{suffix}", f"opdb-ingestd-test-{suffix}"
+    actor_user = f"opdb-actor-test-{suffix}"
+    daemon_user = f"opdb-ingestd-test-{suffix}"
+    operator_user = f"opdb-operator-test-{suffix}"
+    users = (actor_user, daemon_user, operator_user)
     make_definitions = load_make_definitions()
-    definitions = DEPLOY / "rabbitmq" / f".test-definitions-{suffix}.json"
-    created = run_users_sh(
-        {
-            "OPDB_ACTOR_USER": actor_user,
-            "OPDB_INGESTD_USER": daemon_user,
-            "OPDB_ACTOR_PASSWORD": "placeholder",
-            "OPDB_INGESTD_PASSWORD": "placeholder",
-        }
-    )
+    created = run_users_sh(users_sh_env(*users, password="placeholder"))
     try:
         assert created.returncode == 0, created.stderr
         # Real passwords are set afterwards, as deploy/README.md says.
-        rabbitmqctl("change_password", actor_user, stdin=TEST_PASSWORD + "\n")
-        rabbitmqctl("change_password", daemon_user, stdin=TEST_PASSWORD + "\n")
-        definitions.write_text(
-            make_definitions.render(
-                make_definitions.definitions(
-                    settings,
-                    vhost=unquote(urlsplit(amqp_url).path.lstrip("/")) or "/",
-                    actor_user=actor_user,
-                    daemon_user=daemon_user,
-                )
-            ),
-            encoding="utf-8",
+        for user in users:
+            rabbitmqctl("change_password", user, stdin=TEST_PASSWORD + "\n")
+        definitions = make_definitions.definitions(
+            settings,
+            vhost=unquote(urlsplit(amqp_url).path.lstrip("/")) or "/",
+            actor_user=actor_user,
+            daemon_user=daemon_user,
+            operator_user=operator_user,
         )
-        rabbitmqctl("import_definitions", str(definitions))
+        # Through standard input: rabbitmqctl runs as the rabbitmq user, who cannot
+        # read pytest's private temporary directory.
+        rabbitmqctl(
+            "import_definitions", "--format", "json", stdin=make_definitions.render(definitions)
+        )
         yield Broker(
             settings=settings,
             actor_url=with_user(amqp_url, actor_user, TEST_PASSWORD),
             daemon_url=with_user(amqp_url, daemon_user, TEST_PASSWORD),
+            operator_url=with_user(amqp_url, operator_user, TEST_PASSWORD),
             actor_user=actor_user,
             daemon_user=daemon_user,
+            operator_user=operator_user,
         )
     finally:
-        definitions.unlink(missing_ok=True)
-        for user in (actor_user, daemon_user):
+        guest = pika.BlockingConnection(pika.URLParameters(amqp_url))
+        try:
+            guest.channel().queue_delete(topology.retry_queue_name(settings, 999))
+        finally:
+            guest.close()
+        for user in users:
             subprocess.run(
                 ["rabbitmqctl", "-q", "delete_user", user],
                 capture_output=True,
@@ -379,9 +402,12 @@ def refused(action: Callable[[], object]) -> int:
     return refusal.value.reply_code
 
 
-def test_broker_users_get_exactly_their_access(broker: Broker, amqp_url: str) -> None:
+def test_broker_users_get_exactly_their_access(
+    broker: Broker, amqp_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = broker.settings
     message = pika.BasicProperties(delivery_mode=2, content_type="application/json")
+    dead_letter = body(event([visit(1)]))
 
     actor = pika.BlockingConnection(pika.URLParameters(broker.actor_url))
     try:
@@ -392,6 +418,8 @@ def test_broker_users_get_exactly_their_access(broker: Broker, amqp_url: str) ->
         declare = partial(channel.exchange_declare, settings.exchange, "topic", durable=True)
         assert refused(declare) == 403
         channel = actor.channel()
+        # A passive declaration (does the exchange exist?) needs no permission.
+        channel.exchange_declare(settings.exchange, passive=True)
         assert refused(lambda: channel.basic_get(settings.queue)) == 403
         channel = actor.channel()
         assert refused(lambda: channel.queue_declare("opdb-actor-own-queue")) == 403
@@ -402,32 +430,56 @@ def test_broker_users_get_exactly_their_access(broker: Broker, amqp_url: str) ->
     try:
         channel = daemon.channel()
         channel.confirm_delivery()
-        method, _, body = channel.basic_get(settings.queue, auto_ack=True)
+        method, _, got = channel.basic_get(settings.queue, auto_ack=True)
         assert method is not None
-        assert body == b"{}"
+        assert got == b"{}"
         # Dead letters and retries go through the default exchange.
-        channel.basic_publish("", settings.dead_letter_queue, b"dead", message)
+        channel.basic_publish("", settings.dead_letter_queue, dead_letter, message)
         assert refused(lambda: channel.basic_publish("amq.topic", "x", b"{}", message)) == 403
         channel = daemon.channel()
         channel.confirm_delivery()
         assert refused(lambda: channel.basic_publish(settings.exchange, "x", b"{}", message)) == 403
         channel = daemon.channel()
         assert refused(lambda: channel.queue_declare(f"{settings.exchange}.other")) == 403
+        # A changed retry schedule makes the daemon create waiting rooms of its own.
+        channel = daemon.channel()
+        channel.queue_declare(
+            broker.new_retry_queue,
+            durable=True,
+            arguments={
+                "x-message-ttl": 999,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": settings.queue,
+            },
+        )
+        channel.queue_delete(broker.new_retry_queue)
     finally:
         daemon.close()
-    assert len(asyncio.run(take_all(amqp_url, settings.dead_letter_queue, expect=1))) == 1
+
+    operator = pika.BlockingConnection(pika.URLParameters(broker.operator_url))
+    try:
+        channel = operator.channel()
+        assert refused(lambda: channel.basic_get(settings.queue)) == 403
+        channel = operator.channel()
+        declare = partial(channel.queue_declare, settings.dead_letter_queue, durable=True)
+        assert refused(declare) == 403
+    finally:
+        operator.close()
+    # The dead-letter tool, as the operator: takes the dead letter, publishes it again.
+    monkeypatch.setenv("OPDB_AMQP_URL", broker.operator_url)
+    monkeypatch.setenv("OPDB_EXCHANGE", settings.exchange)
+    monkeypatch.setenv("OPDB_QUEUE", settings.queue)
+    assert cli.main(["dlq", "replay", "--all"]) == 0
+    replayed = asyncio.run(take_all(amqp_url, settings.queue, expect=1, wait_s=10))
+    assert [m.body for m in replayed] == [dead_letter]
+    assert asyncio.run(take_all(amqp_url, settings.dead_letter_queue)) == []
 
     # users.sh leaves an existing user's password alone.
-    again = run_users_sh(
-        {
-            "OPDB_ACTOR_USER": broker.actor_user,
-            "OPDB_INGESTD_USER": broker.daemon_user,
-            "OPDB_ACTOR_PASSWORD": "another",
-            "OPDB_INGESTD_PASSWORD": "another",
-        }
-    )
+    users = (broker.actor_user, broker.daemon_user, broker.operator_user)
+    again = run_users_sh(users_sh_env(*users, password="another"))
     assert again.returncode == 0, again.stderr
-    rabbitmqctl("authenticate_user", broker.daemon_user, TEST_PASSWORD)
+    for user in users:
+        rabbitmqctl("authenticate_user", user, TEST_PASSWORD)
 
 
 # -- PostgreSQL roles -----------------------------------------------------------------
@@ -590,27 +642,41 @@ def test_ingest_role_writes_rows_but_cannot_change_the_schema(
         assert fails_for_lack_of_privilege(conn, "ALTER TABLE opdb_ingest.instances ADD z int")
 
 
-def test_roles_sql_adopts_an_opdb_owned_by_another_role(roles: Roles, opdb_url: str) -> None:
-    # opdb_url was migrated by the superuser, as an opDB made before these roles was.
-    roles.apply(opdb_url, "-v", "adopt=1")
-    owners = scalar(
-        opdb_url,
-        "SELECT array_agg(DISTINCT tableowner::text) FROM pg_tables "
-        "WHERE schemaname IN ('public', 'opdb_ingest')",
-    )
-    assert owners == [roles.migrator]
-    migrations.upgrade(roles.url(opdb_url, roles.migrator))  # at head: a no-op that works
-    with psycopg.connect(roles.url(opdb_url, roles.migrator), autocommit=True) as conn:
-        conn.execute("ALTER TABLE tel_status ADD COLUMN y int")
-    with psycopg.connect(roles.url(opdb_url, roles.ingest), autocommit=True) as conn:
+def test_runbook_for_an_existing_opdb_owned_by_another_role(
+    roles: Roles, scratch_databases: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An opDB from before this project: the baseline tables, owned by the superuser,
+    # and no migration history.
+    url = scratch_databases("opdb_deploy")
+    migrations.upgrade(url, migrations.BASELINE)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE alembic_version")
         conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+
+    roles.apply(url, "-v", "adopt=1")
+    owners = "SELECT array_agg(DISTINCT tableowner::text) FROM pg_tables WHERE schemaname = %s"
+    assert scalar(url, owners, ["public"]) == [roles.migrator]
+    # deploy/README.md: then, as the migrator, adopt and migrate with the daemon's CLI...
+    monkeypatch.setenv("OPDB_DATABASE_URL", roles.url(url, roles.migrator))
+    assert cli.main(["db", "adopt"]) == 0
+    assert cli.main(["migrate"]) == 0
+    # ...and run roles.sql once more.
+    roles.apply(url)
+    assert scalar(url, owners, ["opdb_ingest"]) == [roles.migrator]
+
+    with psycopg.connect(roles.url(url, roles.ingest), autocommit=True) as conn:
+        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (2)")
+        conn.execute("UPDATE pfs_visit SET pfs_visit_description = 'old' WHERE pfs_visit_id = 1")
         conn.execute("INSERT INTO obslog_user (account_name) VALUES ('ingest')")
         conn.execute(
             "INSERT INTO opdb_ingest.event_ledger (event_id, source, sent_at, row_count) "
             "VALUES (gen_random_uuid(), 'test', now(), 1)"
         )
+        assert conn.execute("SELECT enabled FROM opdb_ingest.maintenance").fetchone() == (False,)
         assert fails_for_lack_of_privilege(conn, "DROP TABLE tel_status")
         assert fails_for_lack_of_privilege(conn, "UPDATE alembic_version SET version_num = 'x'")
+    with psycopg.connect(roles.url(url, roles.migrator), autocommit=True) as conn:
+        conn.execute("ALTER TABLE tel_status ADD COLUMN y int")
 
 
 # -- the daemon under the deployed identities -------------------------------------------
@@ -675,12 +741,28 @@ async def test_daemon_writes_as_the_ingest_role(
     roles: Roles, migrated_by_migrator: str, make_settings: Callable[..., Settings], amqp_url: str
 ) -> None:
     url = migrated_by_migrator
-    settings = make_settings(database_url=roles.url(url, roles.ingest), copy_min_rows=2)
+    settings = make_settings(
+        database_url=roles.url(url, roles.ingest), copy_min_rows=2, control_interval_s=0.2
+    )
     async with running_service(settings):
         for envelope in every_kind_of_write():  # one by one: the order matters here
             await publish(amqp_url, settings.exchange, [envelope])
         await wait_for_rows(url, 5)
+        # The operator's gated migration, as the migrator, while the daemon runs as the
+        # ingest role: the daemon reads the switch, pauses and reports it in
+        # opdb_ingest.daemon_instance, or the migration would time out waiting for it.
+        plan = maintenance.MigrationPlan(wait_timeout_s=30)
+        reached = await asyncio.to_thread(
+            maintenance.migrate, roles.url(url, roles.migrator), plan, lambda _line: None
+        )
+        assert reached == migrations.head_revision()
+        await publish(amqp_url, settings.exchange, [event([visit(4)])])
+        await wait_for_rows(url, 6)
     check_every_kind_of_write(url)
+    reports = scalar(
+        url, "SELECT count(*) FROM opdb_ingest.daemon_instance WHERE queue = %s", [settings.queue]
+    )
+    assert reports == 1
 
 
 async def publish_as_actor(actor_url: str, exchange: str, envelopes: list[dict[str, Any]]) -> None:
