@@ -786,11 +786,13 @@ class Bench:
             for i in range(sizes.bulk_events)
         ]
         self._progress(f"raw COPY of {sum(map(len, frames))} mcs_data rows")
-        rate, cpu_per_row = self._raw_copy(frames)
+        # The ceiling is COPY into a table shaped like mcs_data *with* its foreign key:
+        # the daemon writes into the real table and pays that check on every row.
+        rate, cpu_per_row = self._raw_copy(frames, foreign_key=True)
         values["copy_rows_per_s"] = _round(rate)
         values["copy_client_cpu_us_per_row"] = _round(cpu_per_row, 2)
         values["copy_async_rows_per_s"] = _round(await self._raw_copy_async(frames))
-        values["copy_with_fk_rows_per_s"] = _round(self._raw_copy(frames, foreign_key=True)[0])
+        values["copy_no_fk_rows_per_s"] = _round(self._raw_copy(frames)[0])
 
         bulk_bodies = [
             _encode(_bulk_envelope("bench-bulk", _BULK_FRAME_BASE + i, rows))
@@ -1223,9 +1225,9 @@ class Bench:
         values["daemon_exit_codes"] = self._result.exit_codes
         values["small_vs_bare"] = _ratio(values["small_events_per_s"], values["bare_consume_per_s"])
         values["bulk_vs_copy"] = _ratio(values["bulk_rows_per_s"], values["copy_rows_per_s"])
-        # The same against a COPY that pays mcs_data's foreign-key check, as the daemon does.
-        values["bulk_vs_copy_with_fk"] = _ratio(
-            values["bulk_rows_per_s"], values["copy_with_fk_rows_per_s"]
+        # Against a COPY spared mcs_data's foreign-key check, which no real write is.
+        values["bulk_vs_copy_no_fk"] = _ratio(
+            values["bulk_rows_per_s"], values["copy_no_fk_rows_per_s"]
         )
         values["small_vs_row_commit"] = _ratio(
             values["small_events_per_s"], values["row_commit_rows_per_s"]
@@ -1283,10 +1285,10 @@ _NOTES = (
     "that saw a committed event to the poll that saw all of them.",
     "bulk_rows_per_s counts mcs_exposure + mcs_data rows; copy_rows_per_s is psycopg 3 "
     "sync COPY ... FROM STDIN with write_row of the same Python tuples into a fresh "
-    "LIKE-mcs_data table (indexes, no foreign key), one COPY + COMMIT per 3000-row frame; "
-    "copy_async_rows_per_s is the same through the async API the writer uses; "
-    "copy_with_fk_rows_per_s the same (sync) with mcs_data's foreign key to a fresh "
-    "copy of mcs_exposure holding the frames.",
+    "LIKE-mcs_data table with mcs_data's indexes and its foreign key to a fresh copy of "
+    "mcs_exposure holding the frames (the checks every real write pays), one COPY + "
+    "COMMIT per 3000-row frame; copy_async_rows_per_s is the same through the async API; "
+    "copy_no_fk_rows_per_s the same without the foreign key, for reference.",
     "row_commit_rows_per_s: psycopg 3, one INSERT of a tel_status row + COMMIT per row.",
     "latency: steady publish (no confirms), sent_at stamped at publish; latency is "
     "event_ledger.committed_at - sent_at, where committed_at is now() of the batch's "

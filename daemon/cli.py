@@ -14,11 +14,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from daemon import maintenance, migrations, status
 from daemon.bench import register as register_bench
+from daemon.dlq import register as register_dlq
 from daemon.errors import IngestError
 from daemon.logs import configure_logging, get_logger, mask_secrets
 from daemon.service import IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
+from daemon.visit import register as register_visit
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -206,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="consume events from RabbitMQ and write them")
     run.set_defaults(handler=_run)
     register_bench(commands)
+    register_dlq(commands)
+    register_visit(commands)
     return parser
 
 

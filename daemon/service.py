@@ -39,7 +39,8 @@ from opdb.models import Base
 
 log = get_logger(__name__)
 
-_INITIAL_PREFETCH = 32
+# Until the first message shows how big they are: a few MCS frames at most.
+_INITIAL_PREFETCH = 4
 _FIRST_BACKOFF_S = 0.5
 _RATE_WINDOW_S = 60.0
 
@@ -68,8 +69,12 @@ class IngestService:
         self._contract = Contract(
             site_timezone=settings.site_timezone, max_body_bytes=settings.max_body_bytes
         )
+        # A batch may take at most a third of the buffer's bodies (which count three
+        # times, parsed), so the next batch is already arriving while one is written.
         self._batcher = Batcher(
-            settings.batch_max_events, settings.batch_max_bytes, settings.batch_max_ms / 1000
+            settings.batch_max_events,
+            min(settings.batch_max_bytes, settings.buffer_max_bytes // 6),
+            settings.batch_max_ms / 1000,
         )
         self._head = migrations.head_revision()
         self._writer = Writer(settings.libpq_url, Base.metadata, self._head, settings.copy_min_rows)

@@ -60,10 +60,10 @@ class Settings(BaseSettings):
     batch_max_events: int = Field(default=500, ge=1, description="Close a batch at N events.")
     batch_max_ms: int = Field(default=100, ge=1, description="...or T ms after its first event.")
     batch_max_bytes: int = Field(
-        default=8 * 1024 * 1024, ge=1024, description="...or B bytes of message bodies."
+        default=4 * 1024 * 1024, ge=1024, description="...or B bytes of message bodies."
     )
     buffer_max_bytes: int = Field(
-        default=16 * 1024 * 1024,
+        default=24 * 1024 * 1024,
         ge=1024,
         description="Memory for events held ahead of the writer (a parsed event takes about "
         "three times its body); prefetch adapts to the message size to stay under.",

@@ -21,6 +21,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
+from pydantic_core import to_json
 from sqlalchemy import (
     REAL,
     BigInteger,
@@ -44,9 +45,12 @@ from opdb.contract import Event, EventRejected, Op, Reason
 # PostgreSQL limits a statement to 65535 bind parameters.
 _MAX_PARAMETERS = 65535
 
+# The batch's ledger rows travel as one JSON document: adapting four Python lists to
+# arrays cost twice the client CPU per event (measured).
 _LEDGER_INSERT = sql.SQL(
     "INSERT INTO {}.event_ledger (event_id, source, sent_at, row_count) "
-    "SELECT * FROM unnest(%s::uuid[], %s::varchar[], %s::timestamptz[], %s::int4[]) "
+    "SELECT * FROM json_to_recordset(%s::json) "
+    "AS x(event_id uuid, source varchar, sent_at timestamptz, row_count int4) "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 ).format(sql.Identifier(BOOKKEEPING_SCHEMA))
 
@@ -265,7 +269,10 @@ class Writer:
                 indices = [i for i in indices if i != failure.event_index]
             except psycopg.Error as exc:
                 if not _is_data_error(exc):
-                    await self._discard_if_broken()
+                    # A fresh session next time: settings such as a read-only default
+                    # are fixed when a session starts, so a repaired database is only
+                    # seen through a new connection.
+                    await self.close()
                     raise TransientDatabaseError(f"database error: {exc}") from exc
                 if len(indices) == 1:
                     result.rejected[indices[0]] = _rejection_for(exc, None)
@@ -273,10 +280,6 @@ class Writer:
                 middle = len(indices) // 2
                 await self._write_isolating(events, indices[:middle], result)
                 indices = indices[middle:]
-
-    async def _discard_if_broken(self) -> None:
-        if self._connection is not None and self._connection.broken:
-            await self.close()
 
     async def _transaction(
         self, events: Sequence[Event], indices: list[int], result: BatchResult
@@ -289,16 +292,16 @@ class Writer:
         rows_by_table: Counter[str] = Counter()
         async with connection.transaction(), connection.cursor() as cursor:
             await self._check_gate(cursor)
-            batch = [events[i] for i in indices]
-            await cursor.execute(
-                _LEDGER_INSERT,
-                (
-                    [e.id for e in batch],
-                    [e.source for e in batch],
-                    [e.sent_at for e in batch],
-                    [e.row_count for e in batch],
-                ),
-            )
+            ledger = [
+                {
+                    "event_id": str(events[i].id),
+                    "source": events[i].source,
+                    "sent_at": events[i].sent_at,
+                    "row_count": events[i].row_count,
+                }
+                for i in indices
+            ]
+            await cursor.execute(_LEDGER_INSERT, (to_json(ledger).decode(),))
             fresh = {row[0] for row in await cursor.fetchall()}
             new_indices = [i for i in indices if events[i].id in fresh]
             for group in self._groups(events, new_indices):

@@ -82,6 +82,7 @@ def run_cli(
     return subprocess.run(
         [sys.executable, *entry, *args],
         env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=timeout_s,
