@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from daemon import maintenance, migrations, status
 from daemon.bench import register as register_bench
+from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
 from daemon.errors import IngestError
 from daemon.logs import configure_logging, get_logger, mask_secrets
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="consume events from RabbitMQ and write them")
     run.set_defaults(handler=_run)
+    register_demo(commands)
     register_bench(commands)
     register_dlq(commands)
     register_visit(commands)
