@@ -266,7 +266,9 @@ async def test_two_events_touching_one_key_in_a_batch(
         ]
     )
     async with running_service(settings):
-        await publish(amqp_url, settings.exchange, [first, clash, *upserts, update])
+        # One at a time: concurrent publishes may reach the queue in any order, and
+        # this test is about the order of writes to one key.
+        await publish(amqp_url, settings.exchange, [first, clash, *upserts, update], in_flight=1)
         dead = await take_all(amqp_url, settings.dead_letter_queue, expect=1, wait_s=15)
         await wait_until(
             lambda: (
