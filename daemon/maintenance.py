@@ -32,9 +32,9 @@ import psycopg
 from psycopg.rows import dict_row
 
 from daemon.errors import IngestError
+from opdb.urls import WRITE_LOCK_KEY
 
 # Advisory lock keys (arbitrary 64-bit constants, spelled "opdb" + a role number).
-WRITE_LOCK_KEY = 0x6F706462_0001
 MIGRATOR_LOCK_KEY = 0x6F706462_0002
 
 # A daemon reports every control interval; one silent for this long is gone.

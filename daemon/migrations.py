@@ -6,7 +6,8 @@ code knows which revision is head, and so which schema it can write into.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -98,42 +99,42 @@ def _is_below(target: str | None, current: str | None) -> bool:
     return any(r.revision == target for r in _script().iterate_revisions(current, "base"))
 
 
+@contextmanager
+def _bound_config(
+    database_url: str, options: Mapping[str, str] | None = None
+) -> Iterator[tuple[Config, Connection]]:
+    """An alembic config bound to a connection whose transaction commits on success."""
+    engine = _engine(database_url, options)
+    try:
+        with engine.begin() as connection:
+            yield alembic_config(connection), connection
+    finally:
+        engine.dispose()
+
+
 def upgrade(
     database_url: str, revision: str = "head", options: Mapping[str, str] | None = None
 ) -> None:
     """Move the database at ``database_url`` to ``revision``, up or down as needed
     (no maintenance gating here); ``options`` are PostgreSQL session settings."""
     target = resolve(revision)
-    engine = _engine(database_url, options)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(connection)
-            if _is_below(target, current_revision(connection)):
-                command.downgrade(config, target or "base")
-            else:
-                command.upgrade(config, revision)
-    finally:
-        engine.dispose()
+    with _bound_config(database_url, options) as (config, connection):
+        if _is_below(target, current_revision(connection)):
+            command.downgrade(config, target or "base")
+        else:
+            command.upgrade(config, revision)
 
 
 def downgrade(database_url: str, revision: str) -> None:
     """Downgrade the database at ``database_url`` to ``revision``."""
-    engine = _engine(database_url)
-    try:
-        with engine.begin() as connection:
-            command.downgrade(alembic_config(connection), revision)
-    finally:
-        engine.dispose()
+    with _bound_config(database_url) as (config, _):
+        command.downgrade(config, revision)
 
 
 def stamp(database_url: str, revision: str) -> None:
     """Record ``revision`` in the database without running anything."""
-    engine = _engine(database_url)
-    try:
-        with engine.begin() as connection:
-            command.stamp(alembic_config(connection), revision)
-    finally:
-        engine.dispose()
+    with _bound_config(database_url) as (config, _):
+        command.stamp(config, revision)
 
 
 BASELINE = "0001"

@@ -6,35 +6,12 @@ environment at import time and tests can build a ``Settings`` directly.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SQLALCHEMY_DRIVER = "postgresql+psycopg"
+from opdb.urls import libpq_database_url, mask_url, sqlalchemy_database_url
 
-
-def mask_url(url: str) -> str:
-    """Return ``url`` with any password replaced by ``***``, for logs and status output."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    userinfo = f"{parts.username or ''}:***@"
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=userinfo + host))
-
-
-def sqlalchemy_database_url(url: str) -> str:
-    """Normalise a PostgreSQL URL to the SQLAlchemy psycopg 3 dialect."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or scheme not in {"postgres", "postgresql", _SQLALCHEMY_DRIVER}:
-        raise ValueError(f"not a PostgreSQL URL: {mask_url(url)}")
-    return f"{_SQLALCHEMY_DRIVER}://{rest}"
-
-
-def libpq_database_url(url: str) -> str:
-    """Normalise a PostgreSQL URL to the plain form libpq, psql and pg_dump accept."""
-    return "postgresql://" + sqlalchemy_database_url(url).partition("://")[2]
+__all__ = ["Settings", "libpq_database_url", "mask_url", "sqlalchemy_database_url"]
 
 
 class Settings(BaseSettings):

@@ -39,8 +39,8 @@ from sqlalchemy.types import TypeEngine
 
 from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from daemon.errors import IngestError
-from daemon.maintenance import WRITE_LOCK_KEY
 from opdb.contract import Event, EventRejected, Op, Reason
+from opdb.urls import WRITE_LOCK_KEY
 
 # PostgreSQL limits a statement to 65535 bind parameters.
 _MAX_PARAMETERS = 65535

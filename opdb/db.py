@@ -34,7 +34,6 @@ import logging
 import threading
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg.errors
 from pydantic import Field, SecretStr, field_validator
@@ -45,6 +44,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import NullPool
 
 from opdb.models import Base
+from opdb.urls import WRITE_LOCK_KEY, mask_url, sqlalchemy_database_url
 
 if TYPE_CHECKING:
     # pandas ships no type information; pandas-stubs, when installed, is used instead.
@@ -65,13 +65,8 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-_SQLALCHEMY_DRIVER = "postgresql+psycopg"
 _READ_ONLY_OPTION = "-c default_transaction_read_only=on"
 _ADMIN_APPLICATION_NAME = "opdb-admin"
-# The daemon's batch write lock (daemon.maintenance.WRITE_LOCK_KEY), mirrored rather
-# than imported so that this library does not depend on the daemon package; a test
-# checks the two stay equal.
-_WRITE_LOCK_KEY = 0x6F706462_0001
 
 
 class ReadOnlyError(PermissionError):
@@ -87,22 +82,6 @@ class ReadOnlyError(PermissionError):
 
 class WritesLockedError(RuntimeError):
     """:func:`admin_session` could not write: a migration holds the opDB write lock."""
-
-
-def _mask_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-
-
-def _sqlalchemy_url(url: str) -> str:
-    # Mirrors daemon.settings.sqlalchemy_database_url: the same URLs work for both.
-    scheme, sep, rest = url.partition("://")
-    if not sep or scheme not in {"postgres", "postgresql", _SQLALCHEMY_DRIVER}:
-        raise ValueError(f"not a PostgreSQL URL: {_mask_url(url)}")
-    return f"{_SQLALCHEMY_DRIVER}://{rest}"
 
 
 class ReadSettings(BaseSettings):
@@ -133,7 +112,7 @@ class ReadSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url_is_postgresql(cls, value: SecretStr) -> SecretStr:
-        return SecretStr(_sqlalchemy_url(value.get_secret_value()))
+        return SecretStr(sqlalchemy_database_url(value.get_secret_value()))
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -313,7 +292,7 @@ def _take_write_lock(
     manual fix never writes into a half-migrated schema (migrations hold it
     exclusively)."""
     taken = connection.execute(
-        text("SELECT pg_try_advisory_xact_lock_shared(:key)"), {"key": _WRITE_LOCK_KEY}
+        text("SELECT pg_try_advisory_xact_lock_shared(:key)"), {"key": WRITE_LOCK_KEY}
     ).scalar_one()
     if not taken:
         raise WritesLockedError(
@@ -353,7 +332,7 @@ def admin_session(reason: str, settings: ReadSettings | None = None) -> Iterator
             "it is logged"
         )
     settings = settings if settings is not None else ReadSettings()
-    database = _mask_url(settings.sqlalchemy_url)
+    database = mask_url(settings.sqlalchemy_url)
     writer = engine(
         settings,
         read_only=False,

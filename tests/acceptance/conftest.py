@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from daemon.settings import Settings
@@ -88,6 +89,15 @@ def run_cli(
         timeout=timeout_s,
         check=False,
     )
+
+
+@pytest.fixture
+def visit_settings(make_settings: Callable[..., Settings]) -> Settings:
+    """Settings whose daemons report every 0.2 s, on a database holding visit 1."""
+    settings = make_settings(control_interval_s=0.2)
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    return settings
 
 
 @pytest.fixture

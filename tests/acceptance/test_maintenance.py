@@ -42,22 +42,14 @@ def _stream(settings: Settings, total: int, first: int = 0, **extra: Any) -> lis
     ]
 
 
-@pytest.fixture
-def fast_settings(make_settings: Callable[..., Settings]) -> Settings:
-    settings = make_settings(control_interval_s=0.2)
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
-    return settings
-
-
 def _states(settings: Settings) -> list[str]:
     return sorted(d["state"] for d in maintenance.live_instances(settings.libpq_url))
 
 
 async def test_maintenance_pauses_a_live_stream_and_resumes_it(
-    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    settings = fast_settings
+    settings = visit_settings
     total = 2400
     daemon = start_daemon(settings)
     await asyncio.to_thread(daemon.wait_running)
@@ -98,9 +90,9 @@ async def test_maintenance_pauses_a_live_stream_and_resumes_it(
 
 
 async def test_two_daemons_on_one_queue_both_pause_and_resume(
-    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    settings = fast_settings
+    settings = visit_settings
     daemons = [start_daemon(settings), start_daemon(settings)]
     for daemon in daemons:
         await asyncio.to_thread(daemon.wait_running)
@@ -120,9 +112,9 @@ async def test_two_daemons_on_one_queue_both_pause_and_resume(
 
 
 async def test_a_daemon_started_during_maintenance_stays_paused(
-    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    settings = fast_settings
+    settings = visit_settings
     await declare_topology(settings)
     assert run_cli(settings, "maintenance", "on", "--reason", "upgrade").returncode == 0
     daemon = start_daemon(settings)
@@ -137,9 +129,9 @@ async def test_a_daemon_started_during_maintenance_stays_paused(
 
 
 async def test_schema_mismatch_holds_writes_until_corrected(
-    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    settings = fast_settings
+    settings = visit_settings
     head = migrations.head_revision()
     daemon = start_daemon(settings)
     await asyncio.to_thread(daemon.wait_running)
@@ -161,9 +153,9 @@ async def test_schema_mismatch_holds_writes_until_corrected(
 
 
 async def test_migrate_under_load_to_a_new_revision(
-    fast_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    settings = fast_settings
+    settings = visit_settings
     before = 1500
     old = start_daemon(settings)
     await asyncio.to_thread(old.wait_running)
@@ -196,9 +188,9 @@ async def test_migrate_under_load_to_a_new_revision(
 
 
 async def test_failed_migration_stays_in_maintenance_and_says_how_to_recover(
-    fast_settings: Settings,
+    visit_settings: Settings,
 ) -> None:
-    settings = fast_settings
+    settings = visit_settings
     with psycopg.connect(settings.libpq_url) as blocker:
         blocker.execute("LOCK TABLE tel_status IN ACCESS EXCLUSIVE MODE")
         failed = await asyncio.to_thread(
@@ -211,25 +203,25 @@ async def test_failed_migration_stays_in_maintenance_and_says_how_to_recover(
     assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
 
 
-def test_only_one_migrator_at_a_time(fast_settings: Settings) -> None:
-    with psycopg.connect(fast_settings.libpq_url) as other:
+def test_only_one_migrator_at_a_time(visit_settings: Settings) -> None:
+    with psycopg.connect(visit_settings.libpq_url) as other:
         other.execute("SELECT pg_advisory_lock(%s)", (maintenance.MIGRATOR_LOCK_KEY,))
-        refused = run_cli(fast_settings, "migrate")
+        refused = run_cli(visit_settings, "migrate")
     assert refused.returncode == 1
     assert "another migration is running" in refused.stderr
 
 
-def test_dry_run_prints_sql_and_touches_nothing(fast_settings: Settings) -> None:
-    shown = run_cli(fast_settings, "migrate", "--dry-run", script=NEXT_RELEASE)
+def test_dry_run_prints_sql_and_touches_nothing(visit_settings: Settings) -> None:
+    shown = run_cli(visit_settings, "migrate", "--dry-run", script=NEXT_RELEASE)
     assert shown.returncode == 0, shown.stderr
     assert "ALTER TABLE tel_status ADD COLUMN test_note VARCHAR" in shown.stdout
-    assert migrations.database_revision(fast_settings.libpq_url) == migrations.head_revision()
-    assert not maintenance.read_switch(fast_settings.libpq_url).enabled
+    assert migrations.database_revision(visit_settings.libpq_url) == migrations.head_revision()
+    assert not maintenance.read_switch(visit_settings.libpq_url).enabled
 
 
-def test_migrate_with_backup_writes_a_dump(fast_settings: Settings, tmp_path: Path) -> None:
+def test_migrate_with_backup_writes_a_dump(visit_settings: Settings, tmp_path: Path) -> None:
     backup = tmp_path / "before.dump"
-    done = run_cli(fast_settings, "migrate", "--backup", str(backup), script=NEXT_RELEASE)
+    done = run_cli(visit_settings, "migrate", "--backup", str(backup), script=NEXT_RELEASE)
     assert done.returncode == 0, done.stderr
     assert backup.stat().st_size > 10_000
-    assert migrations.database_revision(fast_settings.libpq_url) == "t001"
+    assert migrations.database_revision(visit_settings.libpq_url) == "t001"

@@ -28,14 +28,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def visit_settings(make_settings: Callable[..., Settings]) -> Settings:
-    settings = make_settings(control_interval_s=0.2)
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
-    return settings
-
-
 def _status(settings: Settings) -> tuple[int, dict[str, object]]:
     done = run_cli(settings, "status", "--json")
     return done.returncode, json.loads(done.stdout)
