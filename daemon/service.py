@@ -252,6 +252,7 @@ class IngestService:
             rows=dict(result.rows_by_table),
             sources=dict(sources),
             transactions=result.transactions,
+            rollbacks=result.rollbacks,
             unacked=unacked,
             stale=len(batch) - len(live),
             duration_ms=round((time.perf_counter() - started) * 1000, 1),

@@ -12,6 +12,7 @@ are raised as :class:`TransientDatabaseError` for the caller to retry the whole 
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -53,6 +54,11 @@ _LEDGER_INSERT = sql.SQL(
     "AS x(event_id uuid, source varchar, sent_at timestamptz, row_count int4) "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 ).format(sql.Identifier(BOOKKEEPING_SCHEMA))
+
+
+# PostgreSQL's detail of a foreign-key violation, e.g.
+# 'Key (pfs_visit_id)=(123) is not present in table "pfs_visit".'
+_MISSING_KEY = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>[^)]*)\) is not present")
 
 
 class TransientDatabaseError(IngestError):
@@ -194,6 +200,7 @@ class BatchResult:
     rejected: dict[int, EventRejected] = field(default_factory=dict)
     rows_by_table: Counter[str] = field(default_factory=Counter)
     transactions: int = 0
+    rollbacks: int = 0
     commit_seconds: float = 0.0
 
 
@@ -274,12 +281,46 @@ class Writer:
                     # seen through a new connection.
                     await self.close()
                     raise TransientDatabaseError(f"database error: {exc}") from exc
+                result.rollbacks += 1
                 if len(indices) == 1:
                     result.rejected[indices[0]] = _rejection_for(exc, None)
                     return
+                orphans = self._orphans(exc, events, indices)
+                if orphans:
+                    # Every event of the batch that points at the same missing parent
+                    # waits for it together: one rollback instead of a bisection each.
+                    rejection = _rejection_for(exc, None)
+                    for index in orphans:
+                        result.rejected[index] = rejection
+                    indices = [i for i in indices if i not in orphans]
+                    continue
                 middle = len(indices) // 2
                 await self._write_isolating(events, indices[:middle], result)
                 indices = indices[middle:]
+
+    def _orphans(self, exc: psycopg.Error, events: Sequence[Event], indices: list[int]) -> set[int]:
+        """The events whose rows carry the foreign-key value PostgreSQL reported missing.
+
+        Empty when the error is not a foreign-key violation or cannot be matched to
+        rows (then bisection finds the culprit the slow way)."""
+        diag = exc.diag
+        if exc.sqlstate != "23503" or not diag.table_name or not diag.message_detail:
+            return set()
+        plan = self._plans.get(diag.table_name)
+        missing = _MISSING_KEY.match(diag.message_detail)
+        if plan is None or missing is None:
+            return set()
+        columns = tuple(c.strip().strip('"') for c in missing["columns"].split(","))
+        values = tuple(v.strip() for v in missing["values"].split(","))
+        if len(columns) != len(values):
+            return set()
+        return {
+            index
+            for index in indices
+            for write in events[index].writes
+            if write.table == plan.table.name
+            and any(tuple(str(row.get(c)) for c in columns) == values for row in write.rows)
+        }
 
     async def _transaction(
         self, events: Sequence[Event], indices: list[int], result: BatchResult
