@@ -118,8 +118,9 @@ class IngestService:
         self._batcher.add(delivery)
         current = self._consumer.prefetch
         wanted = self._prefetch()
-        # Grow in big steps (each change re-subscribes), shrink at once (memory).
-        if wanted >= 2 * current or wanted < current:
+        # Each change re-subscribes, so only clear moves count: grow by doubling,
+        # shrink by a quarter or more (sooner, since memory is at stake).
+        if wanted >= 2 * current or 4 * wanted <= 3 * current:
             self._prefetch_changed.set()
 
     def _prefetch(self) -> int:
