@@ -41,7 +41,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -453,6 +453,60 @@ async def verify(settings: Settings, amqp_url: str, stream: Stream, fleet: Fleet
     }
 
 
+@dataclass
+class FaultRun:
+    """What a stream with faults struck into it produced."""
+
+    figures: dict[str, Any]
+    exit_codes: list[int]
+    recovered_s: list[float]
+    hits: int
+    mid_stream: int
+    elapsed_s: float
+
+
+async def stream_with_faults(
+    name: str,
+    size: Size,
+    settings: Settings,
+    amqp_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+    strike: Callable[[Fleet, Stream], Awaitable[int]],
+) -> FaultRun:
+    """Publish a simulated night, strike ``size.faults`` times at points spread over it
+    (``strike`` returns how many things it hit), time each recovery with a probe, let
+    everything settle, stop the daemon and count what landed."""
+    stream = Stream.night(size, name)
+    fleet = Fleet(start_daemon, settings)
+    started = time.monotonic()
+    await declare_topology(settings)
+    await fleet.start()
+    recovered: list[float] = []
+    hits = mid_stream = 0
+    with watching(settings.libpq_url) as ledger:
+        publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
+        for threshold in stream.thresholds(size.faults):
+            await wait_for(
+                lambda t=threshold: ledger.count() >= t,  # type: ignore[misc]
+                size.settle_s,
+                f"the ledger to reach {threshold}",
+                lambda: f"ledger {ledger.count()}",
+            )
+            struck_at = time.monotonic()
+            hits += await strike(fleet, stream)
+            mid_stream += not publisher.done()
+            recovered.append(
+                await recover(settings, amqp_url, stream, ledger, struck_at, size.settle_s)
+            )
+        await publisher
+        await settle(settings, amqp_url, stream, ledger, fleet, size.settle_s)
+    codes = await fleet.stop()
+    figures = await verify(settings, amqp_url, stream, fleet)
+    return FaultRun(
+        figures, codes, recovered, hits, mid_stream, round(time.monotonic() - started, 1)
+    )
+
+
 def assert_exactly_once(figures: Mapping[str, Any]) -> None:
     assert figures["by_table"] == {}, f"row counts differ (expected, found): {figures['by_table']}"
     assert figures["lost"] == 0
@@ -510,46 +564,24 @@ async def test_sigkill_during_a_stream(
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
 ) -> None:
-    settings = chaos_settings
-    stream = Stream.night(size, "sigkill")
-    fleet = Fleet(start_daemon, settings)
-    started = time.monotonic()
-    await declare_topology(settings)
-    await fleet.start()
-    recovered: list[float] = []
-    mid_stream = 0
-    with watching(settings.libpq_url) as ledger:
-        publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
-        for threshold in stream.thresholds(size.faults):
-            await wait_for(
-                lambda t=threshold: ledger.count() >= t,  # type: ignore[misc]
-                size.settle_s,
-                f"the ledger to reach {threshold}",
-                lambda: f"ledger {ledger.count()}",
-            )
-            await asyncio.sleep(stream.rng.uniform(0, 0.3))
-            killed_at = time.monotonic()
-            await fleet.kill_and_restart(0)
-            mid_stream += not publisher.done()
-            recovered.append(
-                await recover(settings, amqp_url, stream, ledger, killed_at, size.settle_s)
-            )
-        await publisher
-        await settle(settings, amqp_url, stream, ledger, fleet, size.settle_s)
-    codes = await fleet.stop()
-    figures = await verify(settings, amqp_url, stream, fleet)
+    async def kill(fleet: Fleet, stream: Stream) -> int:
+        await asyncio.sleep(stream.rng.uniform(0, 0.3))
+        await fleet.kill_and_restart(0)
+        return 1
+
+    run = await stream_with_faults("sigkill", size, chaos_settings, amqp_url, start_daemon, kill)
     chaos_line(
         "sigkill",
         size,
-        kills=fleet.kills,
-        kills_mid_stream=mid_stream,
-        recover_s=_summary(recovered),
-        elapsed_s=round(time.monotonic() - started, 1),
-        **figures,
+        kills=run.hits,
+        kills_mid_stream=run.mid_stream,
+        recover_s=_summary(run.recovered_s),
+        elapsed_s=run.elapsed_s,
+        **run.figures,
     )
-    assert codes == [0]
-    assert mid_stream == size.faults, "a kill came after the publisher had finished"
-    assert_exactly_once(figures)
+    assert run.exit_codes == [0]
+    assert run.mid_stream == size.faults, "a kill came after the publisher had finished"
+    assert_exactly_once(run.figures)
 
 
 # -- 2. PostgreSQL faults ---------------------------------------------------------------
@@ -569,44 +601,24 @@ async def test_database_connections_terminated(
     pg_server_url: str,
     start_daemon: Callable[..., DaemonProcess],
 ) -> None:
-    settings = chaos_settings
-    stream = Stream.night(size, "terminate")
-    fleet = Fleet(start_daemon, settings)
-    started = time.monotonic()
-    await declare_topology(settings)
-    await fleet.start()
-    recovered: list[float] = []
-    hits = 0
-    with watching(settings.libpq_url) as ledger:
-        publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
-        for threshold in stream.thresholds(size.faults):
-            await wait_for(
-                lambda t=threshold: ledger.count() >= t,  # type: ignore[misc]
-                size.settle_s,
-                f"the ledger to reach {threshold}",
-                lambda: f"ledger {ledger.count()}",
-            )
-            struck_at = time.monotonic()
-            hits += _terminate_daemon_backends(pg_server_url, _database(settings))
-            recovered.append(
-                await recover(settings, amqp_url, stream, ledger, struck_at, size.settle_s)
-            )
-        await publisher
-        await settle(settings, amqp_url, stream, ledger, fleet, size.settle_s)
-    codes = await fleet.stop()
-    figures = await verify(settings, amqp_url, stream, fleet)
+    async def terminate(_fleet: Fleet, _stream: Stream) -> int:
+        return _terminate_daemon_backends(pg_server_url, _database(chaos_settings))
+
+    run = await stream_with_faults(
+        "terminate", size, chaos_settings, amqp_url, start_daemon, terminate
+    )
     chaos_line(
         "pg_terminate_backend",
         size,
         faults=size.faults,
-        backends_terminated=hits,
-        recover_s=_summary(recovered),
-        elapsed_s=round(time.monotonic() - started, 1),
-        **figures,
+        backends_terminated=run.hits,
+        recover_s=_summary(run.recovered_s),
+        elapsed_s=run.elapsed_s,
+        **run.figures,
     )
-    assert codes == [0]
-    assert hits >= size.faults, "the faults did not hit the daemon's connections"
-    assert_exactly_once(figures)
+    assert run.exit_codes == [0]
+    assert run.hits >= size.faults, "the faults did not hit the daemon's connections"
+    assert_exactly_once(run.figures)
 
 
 @pytest.mark.parametrize(
@@ -679,46 +691,24 @@ async def test_broker_connections_closed(
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
 ) -> None:
-    settings = chaos_settings
-    stream = Stream.night(size, "broker")
-    fleet = Fleet(start_daemon, settings)
-    started = time.monotonic()
-    await declare_topology(settings)
-    await fleet.start()
-    recovered: list[float] = []
-    hits = 0
-    with watching(settings.libpq_url) as ledger:
-        publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
-        for threshold in stream.thresholds(size.faults):
-            await wait_for(
-                lambda t=threshold: ledger.count() >= t,  # type: ignore[misc]
-                size.settle_s,
-                f"the ledger to reach {threshold}",
-                lambda: f"ledger {ledger.count()}",
-            )
-            struck_at = time.monotonic()
-            hits += await asyncio.to_thread(
-                close_broker_connections, f"opdb-ingestd {settings.queue}"
-            )
-            recovered.append(
-                await recover(settings, amqp_url, stream, ledger, struck_at, size.settle_s)
-            )
-        await publisher
-        await settle(settings, amqp_url, stream, ledger, fleet, size.settle_s)
-    codes = await fleet.stop()
-    figures = await verify(settings, amqp_url, stream, fleet)
+    name = f"opdb-ingestd {chaos_settings.queue}"
+
+    async def close(_fleet: Fleet, _stream: Stream) -> int:
+        return await asyncio.to_thread(close_broker_connections, name)
+
+    run = await stream_with_faults("broker", size, chaos_settings, amqp_url, start_daemon, close)
     chaos_line(
         "broker_connection_closed",
         size,
         faults=size.faults,
-        connections_closed=hits,
-        recover_s=_summary(recovered),
-        elapsed_s=round(time.monotonic() - started, 1),
-        **figures,
+        connections_closed=run.hits,
+        recover_s=_summary(run.recovered_s),
+        elapsed_s=run.elapsed_s,
+        **run.figures,
     )
-    assert codes == [0]
-    assert hits >= size.faults, "the faults did not hit the daemon's connection"
-    assert_exactly_once(figures)
+    assert run.exit_codes == [0]
+    assert run.hits >= size.faults, "the faults did not hit the daemon's connection"
+    assert_exactly_once(run.figures)
 
 
 # -- 4. fuzz -------------------------------------------------------------------------------
