@@ -25,7 +25,6 @@ files. Output is deterministic: sorted keys, tables in name order, ``\\n`` line 
 
 from __future__ import annotations
 
-import argparse
 import inspect
 import json
 import sys
@@ -37,6 +36,7 @@ import sqlalchemy as sa
 
 # The contract's own helpers, so that the documents follow exactly the rules its
 # validators apply; tests/unit/test_contract_docs.py checks the two agree table by table.
+from opdb import generated
 from opdb.contract import (
     _INTEGER_BOUNDS,
     _NO_NUL_PATTERN,
@@ -650,37 +650,20 @@ def write_files(out_dir: Path, metadata: sa.MetaData | None = None) -> list[Path
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m opdb.contract_docs [--out DIR] [--check]``."""
-    parser = argparse.ArgumentParser(
-        prog=REGENERATE_COMMAND,
-        description="Generate the contract documents (JSON Schema, AsyncAPI) from the models.",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT_DIR,
-        metavar="DIR",
-        help=f"output directory (default: {DEFAULT_OUT_DIR})",
-    )
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 if the files in DIR are out of date",
-    )
-    args = parser.parse_args(argv)
+    args = generated.parser(
+        REGENERATE_COMMAND,
+        "Generate the contract documents (JSON Schema, AsyncAPI) from the models.",
+        DEFAULT_OUT_DIR,
+    ).parse_args(argv)
     out_dir: Path = args.out
     if args.check:
-        stale = stale_files(out_dir)
-        if stale:
-            print(f"stale contract documents in {out_dir}:", file=sys.stderr)
-            for name in stale:
-                print(f"  {out_dir / name}", file=sys.stderr)
-            command = REGENERATE_COMMAND
-            if out_dir != DEFAULT_OUT_DIR:
-                command += f" --out {out_dir}"
-            print(f"regenerate them with: {command}", file=sys.stderr)
-            return 1
-        print(f"contract documents in {out_dir} are up to date")
-        return 0
+        return generated.report_check(
+            "contract documents",
+            out_dir,
+            stale_files(out_dir),
+            REGENERATE_COMMAND,
+            DEFAULT_OUT_DIR,
+        )
     for path in write_files(out_dir):
         print(f"wrote {path}")
     return 0

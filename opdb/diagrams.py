@@ -18,7 +18,6 @@ bytes are not compared: they depend on the Graphviz version.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import subprocess
@@ -30,6 +29,8 @@ from pathlib import Path
 from sqlalchemy import Column, ForeignKeyConstraint, MetaData, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
+
+from opdb import generated
 
 MODELS_PACKAGE = "opdb.models"
 DEFAULT_OUT_DIR = "diagrams"
@@ -453,38 +454,20 @@ def render(dot_files: Sequence[Path], dot: str | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m opdb.diagrams [--out DIR] [--check]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m opdb.diagrams",
-        description="Generate the opDB schema diagrams (Graphviz DOT, SVG, PDF) from the models.",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path(DEFAULT_OUT_DIR),
-        metavar="DIR",
-        help=f"output directory (default: {DEFAULT_OUT_DIR})",
-    )
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 if the files in DIR are out of date with the models",
-    )
-    args = parser.parse_args(argv)
+    args = generated.parser(
+        REGENERATE_COMMAND,
+        "Generate the opDB schema diagrams (Graphviz DOT, SVG, PDF) from the models.",
+        Path(DEFAULT_OUT_DIR),
+    ).parse_args(argv)
     out_dir: Path = args.out
-
     if args.check:
-        stale = stale_files(out_dir)
-        if stale:
-            print(f"stale schema diagrams in {out_dir}:", file=sys.stderr)
-            for name in stale:
-                print(f"  {out_dir / name}", file=sys.stderr)
-            command = REGENERATE_COMMAND
-            if out_dir != Path(DEFAULT_OUT_DIR):
-                command += f" --out {out_dir}"
-            print(f"regenerate them with: {command}", file=sys.stderr)
-            return 1
-        print(f"schema diagrams in {out_dir} are up to date")
-        return 0
+        return generated.report_check(
+            "schema diagrams",
+            out_dir,
+            stale_files(out_dir),
+            REGENERATE_COMMAND,
+            Path(DEFAULT_OUT_DIR),
+        )
 
     try:
         dot = find_dot()
