@@ -252,12 +252,14 @@ def migrate(libpq_url: str, plan: MigrationPlan, say: Callable[[str], None] = pr
                 set_switch(libpq_url, True, f"migration to {plan.target} by {_who()}")
                 say("maintenance on; waiting for every daemon to pause")
                 wait_until_quiet(libpq_url, plan.wait_timeout_s)
+            holding_write_lock = False
             try:
                 if plan.backup:
                     say(f"backing up to {plan.backup}")
                     dump(libpq_url, plan.backup)
                 guard.execute(f"SET lock_timeout = '{plan.lock_timeout}'")
                 guard.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK_KEY,))
+                holding_write_lock = True
                 say(f"upgrading to {plan.target}")
                 migrations.upgrade(
                     libpq_url,
@@ -281,7 +283,10 @@ def migrate(libpq_url: str, plan: MigrationPlan, say: Callable[[str], None] = pr
                     "off` if you want the daemons back on the old schema."
                 ) from exc
             finally:
-                guard.execute("SELECT pg_advisory_unlock_all()")
+                # Writers may go on as soon as the schema is in place; this session
+                # keeps the migrator lock until maintenance is settled.
+                if holding_write_lock:
+                    guard.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK_KEY,))
             if switch is not None and not switch.enabled:
                 set_switch(libpq_url, False, None)
                 say("maintenance off")
