@@ -45,7 +45,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import IO, Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aio_pika
 import psycopg
@@ -59,6 +58,7 @@ from daemon.settings import Settings, mask_url, sqlalchemy_database_url
 from daemon.writer import Writer
 from opdb.contract import Contract, Event
 from opdb.models import Base
+from opdb.urls import with_database
 
 # Each phase writes under its own visit (or frame range), so no two collide on a key.
 _VISIT_SMALL = 1
@@ -250,10 +250,6 @@ def _bulk_envelope(source: str, frame_id: int, rows: Sequence[tuple[Any, ...]]) 
 
 
 # -- small helpers ------------------------------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def _rate(amount: float, seconds: float) -> float:
@@ -621,7 +617,7 @@ class Bench:
     ) -> None:
         token = uuid.uuid4().hex[:12]
         database = f"opdb_bench_{token}"
-        url = _with_database(settings.libpq_url, database)
+        url = with_database(settings.libpq_url, database)
         amqp_url = settings.amqp_url.get_secret_value()
         daemon_settings = settings.model_copy(
             update={
@@ -632,7 +628,7 @@ class Bench:
         )
         self._scratch = _Scratch(
             # CREATE/DROP DATABASE need a connection to another database of the server.
-            admin_url=_with_database(settings.libpq_url, "postgres"),
+            admin_url=with_database(settings.libpq_url, "postgres"),
             database=database,
             url=url,
             amqp_url=amqp_url,

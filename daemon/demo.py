@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit, urlunsplit
 
 import aio_pika
 import psycopg
@@ -35,6 +34,7 @@ from daemon.errors import IngestError
 from daemon.settings import Settings
 from opdb import simulate
 from opdb.publish import AsyncPublisher, PublisherSettings
+from opdb.urls import with_database
 
 _WAIT_S = 120.0
 
@@ -53,10 +53,6 @@ class Demo:
     workdir: Path
     daemon: subprocess.Popen[bytes] | None = None
     bad: dict[str, bytes] = field(default_factory=dict)
-
-
-def _database_url(server_url: str, name: str) -> str:
-    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
 
 
 def _bad_events(good_visit: int) -> dict[str, bytes]:
@@ -88,11 +84,13 @@ def _bad_events(good_visit: int) -> dict[str, bytes]:
 
 def _prepare(settings: Settings, args: argparse.Namespace, say: Callable[[str], None]) -> Demo:
     tag = uuid.uuid4().hex[:10]
-    server_url = settings.libpq_url
+    # The configured database need not exist (a fresh machine has no `opdb`): the
+    # scratch database is created from the server's maintenance database, as createdb does.
+    server_url = with_database(settings.libpq_url, "postgres")
     database = f"opdb_demo_{tag}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-    url = _database_url(server_url, database)
+    url = with_database(server_url, database)
     say(f"scratch database {database}: migrating")
     migrations.upgrade(url)
     demo_settings = settings.model_copy(

@@ -33,3 +33,8 @@ def sqlalchemy_database_url(url: str) -> str:
 def libpq_database_url(url: str) -> str:
     """Normalise a PostgreSQL URL to the plain form libpq, psql and pg_dump accept."""
     return "postgresql://" + sqlalchemy_database_url(url).partition("://")[2]
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server and credentials, another database."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))

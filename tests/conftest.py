@@ -18,7 +18,7 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -26,6 +26,7 @@ from psycopg import sql
 
 from daemon import migrations, topology
 from daemon.settings import Settings, libpq_database_url
+from opdb.urls import with_database
 
 LOCAL_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -110,10 +111,6 @@ def amqp_url() -> Iterator[str]:
     )
 
 
-def _with_database(server_url: str, name: str) -> str:
-    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-
-
 def database_name(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
 
@@ -131,7 +128,7 @@ def scratch_databases(pg_server_url: str) -> Iterator[Callable[..., str]]:
         with psycopg.connect(pg_server_url, autocommit=True) as conn:
             conn.execute(statement)
         created.append(name)
-        return _with_database(pg_server_url, name)
+        return with_database(pg_server_url, name)
 
     yield create
     with psycopg.connect(pg_server_url, autocommit=True) as conn:

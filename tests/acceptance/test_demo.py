@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 
 import psycopg
 import pytest
@@ -38,7 +39,12 @@ def _demo(server_url: str, amqp_url: str, *args: str) -> subprocess.CompletedPro
             "3",
             *args,
         ],
-        env={"PATH": "/usr/bin:/bin", "OPDB_DATABASE_URL": server_url, "OPDB_AMQP_URL": amqp_url},
+        # As on a fresh machine: the configured database does not exist.
+        env={
+            "PATH": "/usr/bin:/bin",
+            "OPDB_DATABASE_URL": f"{server_url.rsplit('/', 1)[0]}/opdb_absent_{uuid.uuid4().hex}",
+            "OPDB_AMQP_URL": amqp_url,
+        },
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
