@@ -260,6 +260,8 @@ def _summary(
     timing = _timing(url)
     return {
         "database": demo.database,
+        "exchange": demo.settings.exchange,
+        "queues": topology.queue_names(demo.settings),
         "events_published": events,
         "events_committed": int(_scalar(url, "SELECT count(*) FROM opdb_ingest.event_ledger")),
         "publish_seconds": round(publish_s, 2),

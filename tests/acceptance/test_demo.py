@@ -6,13 +6,11 @@ import json
 import subprocess
 import sys
 import uuid
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
-
-from daemon import topology
-from daemon.settings import Settings
 
 pytestmark = pytest.mark.acceptance
 
@@ -72,24 +70,24 @@ def test_demo_summary_matches_the_database(pg_server_url: str, amqp_url: str) ->
         assert all(d["count"] == 1 and d["example"] for d in summary["dead_letters"].values())
         assert "publishing a simulated night" in done.stderr
     finally:
-        _remove(pg_server_url, amqp_url, summary["database"])
+        _remove(pg_server_url, amqp_url, summary)
 
 
-def _remove(server_url: str, amqp_url: str, database: str) -> None:
-    import pika
+def _remove(server_url: str, amqp_url: str, summary: dict[str, Any]) -> None:
+    import pika  # blocking client: teardown needs no event loop
 
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(summary["database"])
+            )
         )
-    tag = database.removeprefix("opdb_demo_")
-    settings = Settings(exchange=f"opdb.demo.{tag}", queue=f"opdb.demo.{tag}.ingest")
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
         channel = connection.channel()
-        for queue in topology.queue_names(settings):
+        for queue in summary["queues"]:
             channel.queue_delete(queue)
-        channel.exchange_delete(settings.exchange)
+        channel.exchange_delete(summary["exchange"])
     finally:
         connection.close()
 
