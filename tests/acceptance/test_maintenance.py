@@ -46,17 +46,29 @@ def _states(settings: Settings) -> list[str]:
     return sorted(d["state"] for d in maintenance.live_instances(settings.libpq_url))
 
 
+async def _daemon_under_a_stream(
+    settings: Settings,
+    amqp_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+    events: int,
+    flowing_after: int,
+) -> tuple[DaemonProcess, asyncio.Task[int]]:
+    """A running daemon fed a steady 300 events/s, once the first rows have landed."""
+    daemon = start_daemon(settings)
+    await asyncio.to_thread(daemon.wait_running)
+    stream = asyncio.create_task(
+        publish_paced(amqp_url, settings.exchange, _stream(settings, events), per_second=300)
+    )
+    await wait_until(lambda: _ledger(settings) > flowing_after, 20, "the stream to flow")
+    return daemon, stream
+
+
 async def test_maintenance_pauses_a_live_stream_and_resumes_it(
     visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
     settings = visit_settings
     total = 2400
-    daemon = start_daemon(settings)
-    await asyncio.to_thread(daemon.wait_running)
-    stream = asyncio.create_task(
-        publish_paced(amqp_url, settings.exchange, _stream(settings, total), per_second=300)
-    )
-    await wait_until(lambda: _ledger(settings) > 300, 20, "the stream to flow")
+    daemon, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 300)
 
     asked = time.monotonic()
     paused = await asyncio.to_thread(
@@ -157,12 +169,7 @@ async def test_migrate_under_load_to_a_new_revision(
 ) -> None:
     settings = visit_settings
     before = 1500
-    old = start_daemon(settings)
-    await asyncio.to_thread(old.wait_running)
-    stream = asyncio.create_task(
-        publish_paced(amqp_url, settings.exchange, _stream(settings, before), per_second=300)
-    )
-    await wait_until(lambda: _ledger(settings) > 200, 20, "the stream to flow")
+    old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, before, 200)
     migrated = await asyncio.to_thread(
         run_cli, settings, "migrate", "--timeout", "30", script=NEXT_RELEASE
     )
