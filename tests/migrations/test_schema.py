@@ -1,8 +1,11 @@
-"""The migration history against real PostgreSQL: it reproduces the reference opDB
-schema exactly, walks up and down cleanly, and agrees with the models."""
+"""The migration history against real PostgreSQL: it reproduces the expected opDB
+schema exactly (the committed ``alembic/expected_opdb_schema.sql``, which in turn
+agrees with the live opDB's reference dump where that is available), walks up and
+down cleanly, and agrees with the models."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 
-from daemon import migrations
+from daemon import expected_schema, migrations
 from daemon.bookkeeping import BookkeepingBase
 from daemon.catalog import SchemaShape, diff_schemas, read_schema
 from daemon.settings import sqlalchemy_database_url
@@ -23,15 +26,35 @@ from opdb.models import Base
 
 pytestmark = pytest.mark.migrations
 
-REFERENCE_DDL = Path(__file__).resolve().parents[3] / "shared" / "reference" / "pfs_opdb_schema.sql"
+EXPECTED_DDL = expected_schema.EXPECTED_SCHEMA
 REFERENCE_TABLE_COUNT = 61
+# The live opDB's schema dump, as developers and CI keep it beside their clone; a
+# user's clone has none, and then only the committed expectation is checked.
+# OPDB_REFERENCE_SCHEMA points elsewhere.
+LIVE_REFERENCE_DDL = Path(
+    os.environ.get(
+        "OPDB_REFERENCE_SCHEMA",
+        Path(__file__).resolve().parents[3] / "shared" / "reference" / "pfs_opdb_schema.sql",
+    )
+)
+
+
+def _load_ddl(scratch_databases: Callable[..., str], ddl: Path, prefix: str) -> str:
+    assert ddl.is_file(), f"schema file not found at {ddl}"
+    url = scratch_databases(prefix)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(ddl.read_text())  # type: ignore[arg-type]
+    return url
 
 
 def _reference_database(scratch_databases: Callable[..., str]) -> str:
-    url = scratch_databases("opdb_reference")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(REFERENCE_DDL.read_text())  # type: ignore[arg-type]
-    return url
+    """A database holding the expected opDB schema without our history: an opDB as it
+    was before this project."""
+    return _load_ddl(
+        scratch_databases,
+        EXPECTED_DDL,
+        "opdb_reference",
+    )
 
 
 def _opdb_tables(url: str) -> SchemaShape:
@@ -40,8 +63,34 @@ def _opdb_tables(url: str) -> SchemaShape:
 
 @pytest.fixture(scope="module")
 def reference_schema(scratch_databases: Callable[..., str]) -> SchemaShape:
-    assert REFERENCE_DDL.is_file(), f"reference schema not found at {REFERENCE_DDL}"
     return _opdb_tables(_reference_database(scratch_databases))
+
+
+def test_expected_schema_file_is_what_the_migrations_produce(opdb_url: str) -> None:
+    committed = EXPECTED_DDL.read_text() if EXPECTED_DDL.is_file() else ""
+    assert committed, f"expected schema not found at {EXPECTED_DDL}"
+    assert expected_schema.dump_opdb_schema(opdb_url) == committed, (
+        f"{EXPECTED_DDL} is stale; regenerate it with: {expected_schema.REGENERATE}"
+    )
+
+
+def test_expected_schema_staleness_check_can_fail(opdb_url: str) -> None:
+    with psycopg.connect(opdb_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE tel_status ADD COLUMN stray integer")
+    assert expected_schema.dump_opdb_schema(opdb_url) != EXPECTED_DDL.read_text()
+
+
+def test_expected_schema_agrees_with_the_live_opdb_reference(
+    reference_schema: SchemaShape, scratch_databases: Callable[..., str]
+) -> None:
+    if not LIVE_REFERENCE_DDL.is_file():
+        pytest.skip(
+            f"live opDB reference dump not found at {LIVE_REFERENCE_DDL} (set "
+            "OPDB_REFERENCE_SCHEMA to check the committed expectation against it)"
+        )
+    live = _opdb_tables(_load_ddl(scratch_databases, LIVE_REFERENCE_DDL, "opdb_live"))
+    assert len(live.tables) == REFERENCE_TABLE_COUNT
+    assert diff_schemas(live, reference_schema) == []
 
 
 def test_head_reproduces_the_reference_schema(reference_schema: SchemaShape, opdb_url: str) -> None:
