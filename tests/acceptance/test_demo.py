@@ -16,8 +16,11 @@ pytestmark = pytest.mark.acceptance
 
 
 def _databases(server_url: str) -> set[str]:
+    """The demo's databases on the server: only its own, since other tests and other
+    people create and drop scratch databases on a shared server meanwhile."""
     with psycopg.connect(server_url) as conn:
-        return {r[0] for r in conn.execute("SELECT datname FROM pg_database").fetchall()}
+        query = "SELECT datname FROM pg_database WHERE datname LIKE 'opdb\\_demo\\_%'"
+        return {r[0] for r in conn.execute(query).fetchall()}
 
 
 def _demo(server_url: str, amqp_url: str, *args: str) -> subprocess.CompletedProcess[str]:
