@@ -241,7 +241,7 @@ class IngestService:
         unacked = await self._consumer.ack([d.message for d in live])
         self._notifier.progressed()
         self._record_commit(len(result.committed), sum(result.rows_by_table.values()))
-        self._observe(result, events, len(live))
+        ages_ms = self._observe(result, events, len(live))
         sources = Counter(e.source for e in events)
         log.info(
             "batch",
@@ -257,6 +257,9 @@ class IngestService:
             unacked=unacked,
             stale=len(batch) - len(live),
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            # sent_at to after the COMMIT and ack, oldest and newest committed event.
+            age_ms_max=round(max(ages_ms), 1) if ages_ms else None,
+            age_ms_min=round(min(ages_ms), 1) if ages_ms else None,
         )
 
     # -- the loop ----------------------------------------------------------------
@@ -391,7 +394,8 @@ class IngestService:
             rows_last_minute=sum(c[2] for c in self._commits),
         )
 
-    def _observe(self, result: BatchResult, events: list[Event], delivered: int) -> None:
+    def _observe(self, result: BatchResult, events: list[Event], delivered: int) -> list[float]:
+        """Count the batch in the metrics; returns each committed event's age in ms."""
         metrics = self.metrics
         metrics.batch_events.observe(delivered)
         if result.transactions:
@@ -401,8 +405,10 @@ class IngestService:
         for table, rows in result.rows_by_table.items():
             metrics.rows_written.labels(table).inc(rows)
         now = datetime.datetime.now(datetime.UTC)
-        for index in result.committed:
-            metrics.event_age_seconds.observe((now - events[index].sent_at).total_seconds())
+        ages = [(now - events[i].sent_at).total_seconds() for i in result.committed]
+        for age in ages:
+            metrics.event_age_seconds.observe(age)
+        return [1000 * age for age in ages]
 
     def readiness(self) -> tuple[bool, str]:
         """Ready means connected and ingesting; paused or disconnected is not ready."""

@@ -34,10 +34,19 @@ class Settings(BaseSettings):
         description="Zone of the wall-clock times stored in timestamp-without-zone columns.",
     )
 
-    batch_max_events: int = Field(default=500, ge=1, description="Close a batch at N events.")
-    batch_max_ms: int = Field(default=100, ge=1, description="...or T ms after its first event.")
+    batch_max_events: int = Field(
+        default=500, ge=1, description="A batch holds at most N events..."
+    )
     batch_max_bytes: int = Field(
-        default=4 * 1024 * 1024, ge=1024, description="...or B bytes of message bodies."
+        default=4 * 1024 * 1024, ge=1024, description="...and at most B bytes of bodies."
+    )
+    # The writer takes whatever has arrived as soon as it is free, so batches grow only
+    # while a write is in flight; a linger trades latency for fewer, larger commits.
+    batch_max_ms: int = Field(
+        default=0,
+        ge=0,
+        description="Linger: a free writer waits up to T ms after a batch's first event "
+        "for more (0: writes at once).",
     )
     buffer_max_bytes: int = Field(
         default=24 * 1024 * 1024,

@@ -26,14 +26,24 @@ _RATES = (
     "bulk_rows_per_s",
     "copy_rows_per_s",
     "row_commit_rows_per_s",
+    "latency_low_p50_ms",
+    "latency_low_p99_ms",
     "latency_p50_ms",
     "latency_p99_ms",
+    "burst_p50_ms",
+    "burst_p99_ms",
     "peak_rss_mb",
     "small_vs_bare",
     "bulk_vs_copy",
     "small_vs_row_commit",
 )
-_TARGETS = ("small_vs_bare", "bulk_vs_copy", "latency_p99_ms", "peak_rss_mb")
+_TARGETS = (
+    "small_vs_bare",
+    "bulk_vs_copy",
+    "latency_low_p99_ms",
+    "latency_p99_ms",
+    "peak_rss_mb",
+)
 _GROUP_SIZES = ("1", "10", "50", "100", "500", "3000")
 
 

@@ -124,6 +124,20 @@ async def test_batches_close_at_n_events_b_bytes_or_t_ms() -> None:
     assert 0.04 <= loop.time() - started < 1
 
 
+async def test_without_linger_a_free_writer_takes_what_has_arrived_at_once() -> None:
+    stop = asyncio.Event()
+    batcher = Batcher(max_events=100, max_bytes=10_000, max_wait_s=0)
+    loop = asyncio.get_running_loop()
+    for _ in range(3):
+        batcher.add(_delivery(10))
+    assert len(await batcher.next_batch(stop)) == 3
+    # An event arriving while the writer waits idle is handed over on arrival.
+    loop.call_later(0.02, batcher.add, _delivery(10))
+    started = loop.time()
+    assert len(await batcher.next_batch(stop)) == 1
+    assert loop.time() - started < 0.2
+
+
 async def test_an_idle_batcher_returns_empty_and_stop_ends_the_wait() -> None:
     batcher = Batcher(max_events=10, max_bytes=10_000, max_wait_s=60)
     assert await batcher.next_batch(asyncio.Event(), idle_s=0.01) == []
