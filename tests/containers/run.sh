@@ -44,6 +44,7 @@ phase() {
 
 work=""
 dockerd_pid=""
+pytest_pid=""
 made_bridge=0
 policy_rc_made=0
 
@@ -55,7 +56,7 @@ processes_of_ours() {
     for pid in /proc/[0-9]*; do
         pid=${pid#/proc/}
         [ "$pid" != $$ ] || continue
-        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$work/"; then
+        if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$work/"; then
             echo "$pid"
         fi
     done
@@ -74,6 +75,15 @@ cleanup() {
     phase cleanup
     if [ "$policy_rc_made" = 1 ]; then
         rm -f /usr/sbin/policy-rc.d
+    fi
+    if [ -n "$pytest_pid" ] && kill -0 "$pytest_pid" 2>/dev/null; then
+        echo "containers: stopping pytest ($pytest_pid)"
+        kill -TERM "$pytest_pid" 2>/dev/null
+        for waited in $(seq 1 20); do
+            kill -0 "$pytest_pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill -KILL "$pytest_pid" 2>/dev/null
     fi
     if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
         local containers
@@ -94,7 +104,7 @@ cleanup() {
         fi
     fi
     for pid in $(processes_of_ours); do
-        echo "containers: killing leftover process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-120)"
+        echo "containers: killing leftover process $pid: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-120)"
         kill -KILL "$pid" 2>/dev/null
     done
     for mount_point in $(mounts_of_ours); do
@@ -205,11 +215,19 @@ chmod 755 "$rootfs/usr/sbin/policy-rc.d"
 tar -C "$rootfs" -c . | docker import - "$base_image" >/dev/null
 rm -rf "$rootfs"
 export DOCKER_BUILDKIT=0 # the docker.io client has no buildx
-for image in postgres:15 rabbitmq:3.10; do
-    context=tests/containers/${image%%:*}
-    if ! docker build -q --network host --build-arg "BASE=$base_image" -t "$image" "$context" \
-        >"$work/build-${image%%:*}.log" 2>&1; then
-        tail -30 "$work/build-${image%%:*}.log" >&2
+# Both at once: most of a build is waiting for the mirror.
+builds=()
+for name in postgres rabbitmq; do
+    tag=$name:15
+    [ "$name" = postgres ] || tag=$name:3.10
+    docker build -q --network host --build-arg "BASE=$base_image" -t "$tag" \
+        "tests/containers/$name" >"$work/build-$name.log" 2>&1 &
+    builds+=("$!:$name")
+done
+for build in "${builds[@]}"; do
+    if ! wait "${build%%:*}"; then
+        echo "containers: building ${build#*:} failed:" >&2
+        tail -30 "$work/build-${build#*:}.log" >&2
         exit 1
     fi
 done
@@ -225,4 +243,9 @@ if [ $# -eq 0 ]; then
     # -v: the log names every test that ran against the containers.
     set -- -v tests/integration tests/migrations
 fi
-python3 -m pytest -p no:cacheprovider "$@"
+# In the background, so that a signal to this script runs the clean-up at once instead
+# of after pytest ends; the clean-up stops pytest first.
+python3 -m pytest -p no:cacheprovider "$@" </dev/null &
+pytest_pid=$!
+wait "$pytest_pid"
+pytest_pid=""
