@@ -8,11 +8,14 @@ import contextlib
 import datetime
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -193,34 +196,55 @@ async def running_service(settings: Settings) -> AsyncIterator[IngestService]:
         await asyncio.wait_for(task, settings.shutdown_timeout_s + 10)
 
 
-def close_broker_connections(name: str) -> int:
+@dataclass(frozen=True)
+class Rabbitmqctl:
+    """``rabbitmqctl`` for one broker: the machine's own, or the one inside the broker's
+    container (``docker exec``), so a test manages the broker it is testing."""
+
+    command: tuple[str, ...]
+
+    def run(
+        self, *args: str, stdin: str | None = None, timeout_s: float = 60, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [*self.command, "-q", *args],
+            # Always a definite standard input: `docker exec -i` would otherwise hold
+            # the terminal's.
+            **({"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}),
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
+        if check:
+            assert done.returncode == 0, f"rabbitmqctl {args[0]}: {done.stdout}{done.stderr}"
+        return done
+
+    def script(self, directory: Path) -> Path:
+        """An executable running this rabbitmqctl, for scripts that take one command
+        (deploy/rabbitmq/users.sh's RABBITMQCTL)."""
+        path = directory / "rabbitmqctl"
+        path.write_text(f'#!/bin/sh\nexec {shlex.join(self.command)} "$@"\n', encoding="utf-8")
+        path.chmod(0o755)
+        return path
+
+
+LOCAL_RABBITMQCTL = Rabbitmqctl(("rabbitmqctl",))
+
+
+def close_broker_connections(name: str, rabbitmqctl: Rabbitmqctl = LOCAL_RABBITMQCTL) -> int:
     """Close, from the broker's side, every connection whose client calls itself
-    ``name``; needs ``rabbitmqctl`` for the broker under test. Returns how many."""
-    listing = subprocess.run(
-        [
-            "rabbitmqctl",
-            "-q",
-            "list_connections",
-            "pid",
-            "client_properties",
-            "--formatter",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
+    ``name``; ``rabbitmqctl`` must reach the broker under test. Returns how many."""
+    listing = rabbitmqctl.run(
+        "list_connections", "pid", "client_properties", "--formatter", "json", timeout_s=30
     )
     closed = 0
     for connection in json.loads(listing.stdout or "[]"):
         properties = connection.get("client_properties") or []
         names = [p[2] for p in properties if p[0] == "connection_name"]
         if name in names:
-            subprocess.run(
-                ["rabbitmqctl", "-q", "close_connection", connection["pid"], "fault injection"],
-                capture_output=True,
-                check=False,
-                timeout=30,
+            rabbitmqctl.run(
+                "close_connection", connection["pid"], "fault injection", timeout_s=30, check=False
             )
             closed += 1
     return closed

@@ -56,6 +56,7 @@ from hypothesis import strategies as st
 from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
 from psycopg import sql
 from support import (
+    Rabbitmqctl,
     close_broker_connections,
     count,
     declare_topology,
@@ -63,7 +64,6 @@ from support import (
     insert,
     publish,
     queue_depth,
-    rabbitmqctl_available,
     take_all,
 )
 
@@ -675,9 +675,6 @@ async def test_postgresql_restarted_mid_stream(
 # -- 3. broker connections ------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not rabbitmqctl_available(), reason="needs rabbitmqctl (as root) for the broker"
-)
 @pytest.mark.parametrize(
     "size",
     sizes(
@@ -689,12 +686,13 @@ async def test_broker_connections_closed(
     size: Size,
     chaos_settings: Settings,
     amqp_url: str,
+    rabbitmqctl: Rabbitmqctl,
     start_daemon: Callable[..., DaemonProcess],
 ) -> None:
     name = f"opdb-ingestd {chaos_settings.queue}"
 
     async def close(_fleet: Fleet, _stream: Stream) -> int:
-        return await asyncio.to_thread(close_broker_connections, name)
+        return await asyncio.to_thread(close_broker_connections, name, rabbitmqctl)
 
     run = await stream_with_faults("broker", size, chaos_settings, amqp_url, start_daemon, close)
     chaos_line(

@@ -41,12 +41,12 @@ import pytest
 from psycopg import errors, sql
 from pydantic import SecretStr
 from support import (
+    Rabbitmqctl,
     body,
     count,
     event,
     insert,
     publish,
-    rabbitmqctl_available,
     running_service,
     scalar,
     take_all,
@@ -284,19 +284,6 @@ def with_user(url: str, user: str, password: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def rabbitmqctl(*args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        ["rabbitmqctl", "-q", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, f"rabbitmqctl {args[0]}: {done.stdout}{done.stderr}"
-    return done.stdout
-
-
 @dataclass
 class Broker:
     """Broker objects imported from a uniquely named copy of the definitions."""
@@ -326,10 +313,13 @@ def users_sh_env(actor: str, daemon: str, operator: str, password: str) -> dict[
     }
 
 
-def run_users_sh(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_users_sh(
+    env: dict[str, str], rabbitmqctl: Rabbitmqctl, tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["sh", str(USERS_SH)],
-        env={**os.environ, **env},
+        env={**os.environ, **env, "RABBITMQCTL": str(rabbitmqctl.script(tmp_path))},
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=120,
@@ -338,13 +328,15 @@ def run_users_sh(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def broker(amqp_url: str, make_settings: Callable[..., Settings]) -> Iterator[Broker]:
+def broker(
+    amqp_url: str,
+    rabbitmqctl: Rabbitmqctl,
+    make_settings: Callable[..., Settings],
+    tmp_path: Path,
+) -> Iterator[Broker]:
     """users.sh and the definitions, as an operator would apply them, under unique
-    names; the users are deleted afterwards (make_settings deletes the queues)."""
-    if not rabbitmqctl_available():
-        pytest.skip("needs rabbitmqctl as root")
-    if urlsplit(amqp_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
-        pytest.skip("rabbitmqctl reaches the local broker, not the one under test")
+    names, through the rabbitmqctl of the broker under test; the users are deleted
+    afterwards (make_settings deletes the queues)."""
     suffix = uuid.uuid4().hex[:12]
     # A short retry schedule: the daemon test below goes through the waiting rooms.
     settings = make_settings(retry_first_delay_ms=200, retry_max_delay_ms=400, retry_give_up_s=60)
@@ -353,12 +345,12 @@ def broker(amqp_url: str, make_settings: Callable[..., Settings]) -> Iterator[Br
     operator_user = f"opdb-operator-test-{suffix}"
     users = (actor_user, daemon_user, operator_user)
     make_definitions = load_make_definitions()
-    created = run_users_sh(users_sh_env(*users, password="placeholder"))
+    created = run_users_sh(users_sh_env(*users, password="placeholder"), rabbitmqctl, tmp_path)
     try:
         assert created.returncode == 0, created.stderr
         # Real passwords are set afterwards, as deploy/README.md says.
         for user in users:
-            rabbitmqctl("change_password", user, stdin=TEST_PASSWORD + "\n")
+            rabbitmqctl.run("change_password", user, stdin=TEST_PASSWORD + "\n")
         definitions = make_definitions.definitions(
             settings,
             vhost=unquote(urlsplit(amqp_url).path.lstrip("/")) or "/",
@@ -368,7 +360,7 @@ def broker(amqp_url: str, make_settings: Callable[..., Settings]) -> Iterator[Br
         )
         # Through standard input: rabbitmqctl runs as the rabbitmq user, who cannot
         # read pytest's private temporary directory.
-        rabbitmqctl(
+        rabbitmqctl.run(
             "import_definitions", "--format", "json", stdin=make_definitions.render(definitions)
         )
         yield Broker(
@@ -387,12 +379,7 @@ def broker(amqp_url: str, make_settings: Callable[..., Settings]) -> Iterator[Br
         finally:
             guest.close()
         for user in users:
-            subprocess.run(
-                ["rabbitmqctl", "-q", "delete_user", user],
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
+            rabbitmqctl.run("delete_user", user, check=False)
 
 
 def refused(action: Callable[[], object]) -> int:
@@ -403,7 +390,11 @@ def refused(action: Callable[[], object]) -> int:
 
 
 def test_broker_users_get_exactly_their_access(
-    broker: Broker, amqp_url: str, monkeypatch: pytest.MonkeyPatch
+    broker: Broker,
+    amqp_url: str,
+    rabbitmqctl: Rabbitmqctl,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = broker.settings
     message = pika.BasicProperties(delivery_mode=2, content_type="application/json")
@@ -476,10 +467,10 @@ def test_broker_users_get_exactly_their_access(
 
     # users.sh leaves an existing user's password alone.
     users = (broker.actor_user, broker.daemon_user, broker.operator_user)
-    again = run_users_sh(users_sh_env(*users, password="another"))
+    again = run_users_sh(users_sh_env(*users, password="another"), rabbitmqctl, tmp_path)
     assert again.returncode == 0, again.stderr
     for user in users:
-        rabbitmqctl("authenticate_user", user, TEST_PASSWORD)
+        rabbitmqctl.run("authenticate_user", user, TEST_PASSWORD)
 
 
 # -- PostgreSQL roles -----------------------------------------------------------------

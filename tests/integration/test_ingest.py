@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import psycopg
 import pytest
 from support import (
+    Rabbitmqctl,
     close_broker_connections,
     count,
     event,
     insert,
     publish,
     queue_depth,
-    rabbitmqctl_available,
     running_service,
     scalar,
     take_all,
@@ -201,9 +202,12 @@ async def test_database_connections_terminated_mid_stream(
     await _stream_with_faults(settings, amqp_url, fault=_terminate_backends)
 
 
-@pytest.mark.skipif(not rabbitmqctl_available(), reason="needs rabbitmqctl for the broker")
-async def test_broker_connection_closed_mid_stream(settings: Settings, amqp_url: str) -> None:
-    await _stream_with_faults(settings, amqp_url, fault=_close_broker_connection)
+async def test_broker_connection_closed_mid_stream(
+    settings: Settings, amqp_url: str, rabbitmqctl: Rabbitmqctl
+) -> None:
+    await _stream_with_faults(
+        settings, amqp_url, fault=partial(_close_broker_connection, rabbitmqctl)
+    )
 
 
 async def _terminate_backends(settings: Settings) -> int:
@@ -216,8 +220,10 @@ async def _terminate_backends(settings: Settings) -> int:
         )
 
 
-async def _close_broker_connection(settings: Settings) -> int:
-    return await asyncio.to_thread(close_broker_connections, f"opdb-ingestd {settings.queue}")
+async def _close_broker_connection(rabbitmqctl: Rabbitmqctl, settings: Settings) -> int:
+    return await asyncio.to_thread(
+        close_broker_connections, f"opdb-ingestd {settings.queue}", rabbitmqctl
+    )
 
 
 async def _stream_with_faults(settings: Settings, amqp_url: str, fault: Any) -> None:
