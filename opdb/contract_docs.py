@@ -298,7 +298,8 @@ _ENVELOPE_DESCRIPTION: Final = (
     "is written once. What JSON Schema cannot express: real and double precision columns "
     "also take NaN, Infinity and -Infinity, written as the bare tokens Python's json module "
     "writes (they are not JSON; validate a body read by a parser that maps them to floats, "
-    "as Python's does); a finite real must lie within "
+    "as Python's does); a number literal too large for a double (1e400) is refused, not "
+    "read as Infinity; a finite real must lie within "
     f"±{REAL_MAX!r}; integers must be JSON integers (1.0 is refused); timestamps are read "
     "by Python's datetime.fromisoformat, which takes a few more ISO-8601 forms than the "
     "patterns here; a jsonb value must not contain NaN, Infinity or NUL characters. "
@@ -573,7 +574,8 @@ def _readme(metadata: sa.MetaData) -> str:
         "",
         "- `real` and `double precision` columns also take `NaN`, `Infinity` and",
         "  `-Infinity` as bare tokens (not JSON: Python's `json` reads and writes them);",
-        f"  a finite `real` must lie within ±{REAL_MAX!r}.",
+        "  a number literal too large for a double (`1e400`) is refused, although",
+        f"  Python's `json` reads it as Infinity; a finite `real` must lie within ±{REAL_MAX!r}.",
         "- Integers must be JSON integers: `1.0` is refused.",
         "- Timestamps are read by `datetime.fromisoformat`, which takes a few more ISO-8601",
         "  forms than the schema's patterns. `timestamp` columns hold HST wall-clock time:",
