@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import reprlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -73,6 +74,11 @@ SUPPORTED_VERSIONS: Final = (CONTRACT_VERSION,)
 DEFAULT_SITE_TIMEZONE: Final = "Pacific/Honolulu"
 DEFAULT_MAX_BODY_BYTES: Final = 16 * 1024 * 1024
 SOURCE_PATTERN: Final = r"^[a-z0-9_.-]{1,64}$"
+# The hyphenated 8-4-4-4-12 form only: it is what every UUID library writes, and what
+# the published JSON Schema can state for other languages' validators.
+UUID_PATTERN: Final = (
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 
 # Largest finite float4; PostgreSQL refuses anything beyond it with "out of range".
 REAL_MAX: Final = 3.4028234663852886e38
@@ -178,6 +184,19 @@ def _aware_timestamp(value: object) -> datetime:
             "timestamp_naive", "timestamp must carry a UTC offset (e.g. +00:00 or Z)"
         )
     return timestamp
+
+
+_UUID_RE: Final = re.compile(UUID_PATTERN)
+
+
+def _event_id(value: object) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    if isinstance(value, str) and _UUID_RE.fullmatch(value):
+        return uuid.UUID(value)
+    raise PydanticCustomError(
+        "uuid_form", "input should be a valid UUID in its 8-4-4-4-12 hyphenated form"
+    )
 
 
 class _SiteWallClock:
@@ -404,6 +423,13 @@ AwareTimestamp = Annotated[
 ]
 """An ISO-8601 timestamp string (or datetime object) that carries a UTC offset."""
 
+EventId = Annotated[
+    uuid.UUID,
+    PlainValidator(_event_id),
+    WithJsonSchema({"type": "string", "pattern": UUID_PATTERN}),
+]
+"""A UUID string in its hyphenated form (or a ``uuid.UUID`` object)."""
+
 
 class EnvelopeWrite(BaseModel):
     """One entry of ``writes``: rows for one table.
@@ -427,7 +453,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1]
-    id: uuid.UUID
+    id: EventId
     source: Annotated[str, StringConstraints(strict=True, pattern=SOURCE_PATTERN)]
     sent_at: AwareTimestamp
     writes: Annotated[list[EnvelopeWrite], Field(min_length=1)]

@@ -725,6 +725,34 @@ def test_envelope_errors_are_malformed_and_name_the_field(
     assert error.detail.startswith(expected)
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        EVENT_ID.replace("-", ""),
+        f"urn:uuid:{EVENT_ID}",
+        f"{{{EVENT_ID}}}",
+        EVENT_ID + "\n",
+    ],
+    ids=["un-hyphenated", "urn", "braced", "trailing newline"],
+)
+def test_event_id_must_be_the_hyphenated_uuid(contract: Contract, spelling: str) -> None:
+    # The published JSON Schema states this form; another spelling of the same UUID
+    # would pass one side and not the other.
+    error = reject_both(contract, envelope(write("pfs_visit", {"pfs_visit_id": 1}), id=spelling))
+    assert error.reason is Reason.MALFORMED
+    assert error.detail.startswith("id: input should be a valid UUID in its 8-4-4-4-12")
+
+
+def test_event_id_may_be_upper_case(contract: Contract) -> None:
+    document = envelope(write("pfs_visit", {"pfs_visit_id": 1}), id=EVENT_ID.upper())
+    assert accept_both(contract, document).id == uuid.UUID(EVENT_ID)
+
+
+def test_sent_at_may_leave_out_seconds(contract: Contract) -> None:
+    document = envelope(write("pfs_visit", {"pfs_visit_id": 1}), sent_at="2026-11-24T10:15Z")
+    assert accept_both(contract, document).sent_at == datetime(2026, 11, 24, 10, 15, tzinfo=UTC)
+
+
 def test_op_defaults_to_insert(contract: Contract) -> None:
     (written,) = accept_both(contract, envelope(write("mcs_data", dict(MCS_KEY)))).writes
     assert written.op is Op.INSERT
