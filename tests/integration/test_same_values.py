@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from psycopg import sql
 from support import running_service, wait_until
 
+from daemon.reference import seed
 from daemon.settings import Settings
 from opdb.contract import EventRejected
 from opdb.models import Base
@@ -247,7 +248,159 @@ def agc(opdb: Any) -> None:
     )
 
 
-ACTORS: tuple[Callable[[Any], None], ...] = (gen2, mcs, agc)
+def iic(opdb: Any) -> None:
+    """IIC: a sequence group, a sequence, its visit, and its status when it ends."""
+    opdb.insert_kw("sequence_group", group_id=77, group_name="M31 night", created_at=START)
+    opdb.insert_kw(
+        "iic_sequence",
+        iic_sequence_id=4321,
+        sequence_type="scienceObject",
+        name="M31 field 3",
+        comments="",
+        cmd_str='iic scienceObject exptime=900.0 name="M31 field 3"',
+        group_id=77,
+        created_at=START,
+    )
+    opdb.insert_kw("visit_set", pfs_visit_id=VISIT, iic_sequence_id=4321)
+    opdb.insert_kw(
+        "iic_sequence_status",
+        iic_sequence_id=4321,
+        status_flag=0,
+        cmd_output="",
+        finished_at=START + timedelta(hours=2),
+    )
+
+
+def sps(opdb: Any) -> None:
+    """SPS: the visit's exposure type, then one row per camera (no beam configuration
+    date known: NaN, as the actor reports it)."""
+    opdb.insert_kw("sps_visit", pfs_visit_id=VISIT, exp_type="object")
+    for camera in (1, 2, 3, 5):
+        opdb.insert_kw(
+            "sps_exposure",
+            pfs_visit_id=VISIT,
+            sps_camera_id=camera,
+            exptime=900.0 + camera / 7,
+            time_exp_start=START,
+            time_exp_end=START + timedelta(seconds=900.123),
+            beam_config_date=60638.25 if camera < 5 else math.nan,
+        )
+
+
+def design_fibers(design_id: int, fibers: int, rng: np.random.Generator) -> Any:
+    """A design's fibers as pfs_utils builds them from a pfsDesign file: unassigned
+    fibers have NaN coordinates, and a column with gaps (ets_priority) is float."""
+    assigned = rng.random(fibers) < 0.9
+    ra = np.where(assigned, rng.uniform(10.0, 11.0, fibers), np.nan)
+    priority = np.where(assigned, rng.integers(1, 10, fibers).astype("f8"), np.nan)
+    return pandas.DataFrame(
+        {
+            "pfs_design_id": np.full(fibers, design_id, dtype="i8"),
+            "fiber_id": np.arange(1, fibers + 1, dtype="i4"),
+            "target_cat_id": np.where(assigned, 1, -1).astype("i4"),
+            "target_tract": np.full(fibers, 9813, dtype="i4"),
+            "target_patch": np.where(assigned, "3,4", ""),
+            "target_obj_id": rng.integers(0, 2**62, fibers, dtype="i8"),
+            "target_ra": ra,
+            "target_dec": np.where(assigned, rng.uniform(40.0, 41.0, fibers), np.nan),
+            "target_pm_ra": np.where(assigned, rng.normal(0, 3, fibers), np.nan).astype("f4"),
+            "epoch": "J2016.0",
+            "proposal_id": "S24B-QN001",
+            "ob_code": [f"ob_{n}" for n in range(fibers)],
+            "target_type": np.where(assigned, 1, 4).astype("i4"),
+            "fiber_status": np.ones(fibers, dtype="i4"),
+            "pfi_nominal_x_mm": rng.uniform(-190, 190, fibers).astype("f4"),
+            "pfi_nominal_y_mm": rng.uniform(-190, 190, fibers).astype("f4"),
+            "ets_priority": priority,
+            "ets_cost_function": np.where(assigned, rng.random(fibers), np.nan),
+            "is_on_source": assigned,
+        }
+    )
+
+
+def design_and_config(opdb: Any) -> None:
+    """Design ingestion (pfs_utils) and the configuration after convergence."""
+    rng = np.random.default_rng(1)
+    design_id = 0x5E3F_1A2B_3C4D_5E6F
+    opdb.insert_kw(
+        "pfs_design",
+        pfs_design_id=design_id,
+        design_name="M31 field 3",
+        variant=0,
+        design_id0=0,
+        tile_id=3,
+        ra_center_designed=10.684708333333333,
+        dec_center_designed=41.26875,
+        pa_designed=-30.0,
+        num_sci_designed=2100,
+        num_guide_stars=24,
+        exptime_tot=900.0,
+        ets_version="0.6.3",
+        designed_at=START - timedelta(days=2),
+        to_be_observed_at=datetime.fromisoformat("2026-11-25T07:00:00+00:00"),
+        is_obsolete=False,
+    )
+    opdb.insert_dataframe("pfs_design_fiber", design_fibers(design_id, 300, rng))
+    stars = 24
+    guide = pandas.DataFrame(
+        {
+            "pfs_design_id": np.full(stars, design_id, dtype="i8"),
+            "guide_star_id": rng.integers(0, 2**60, stars, dtype="i8"),
+            "epoch": "J2016.0",
+            "guide_star_ra": rng.uniform(10.0, 11.0, stars),
+            "guide_star_dec": rng.uniform(40.0, 41.0, stars),
+            "guide_star_magnitude": rng.uniform(12, 20, stars).astype("f4"),
+            "passband": "g_gaia",
+            "guide_star_color": np.where(rng.random(stars) < 0.3, np.nan, 0.5),
+            "guide_star_flag": np.zeros(stars, dtype="i4"),
+            "agc_camera_id": np.arange(stars) % 6,
+            "agc_target_x_pix": rng.uniform(0, 1024, stars),
+            "agc_target_y_pix": rng.uniform(0, 1024, stars),
+        }
+    )
+    opdb.insert_dataframe("pfs_design_agc", guide)
+    opdb.insert_kw(
+        "pfs_config",
+        pfs_design_id=design_id,
+        visit0=VISIT,
+        ra_center_config=10.684708333333333,
+        dec_center_config=41.26875,
+        pa_config=-30.0,
+        converg_num_iter=8,
+        converg_elapsed_time=92.5,
+        converg_tolerance=0.01,
+        alloc_rms_scatter=math.nan,
+        allocated_at=START,
+        to_be_observed_at=datetime.fromisoformat("2026-11-25T07:00:00+00:00"),
+        was_observed=True,
+        inst_status_flag=0,
+    )
+    fibers = design_fibers(design_id, 300, np.random.default_rng(1))
+    config = pandas.DataFrame(
+        {
+            "pfs_design_id": fibers["pfs_design_id"],
+            "visit0": VISIT,
+            "fiber_id": fibers["fiber_id"],
+            "target_ra": fibers["target_ra"],
+            "target_dec": fibers["target_dec"],
+            "fiber_status": fibers["fiber_status"],
+            # Float in today's frames, since the MCS match leaves gaps.
+            "cobra_command": np.where(fibers["is_on_source"], 1.0, np.nan),
+            "pfi_nominal_x_mm": fibers["pfi_nominal_x_mm"],
+            "pfi_nominal_y_mm": fibers["pfi_nominal_y_mm"],
+            "pfi_center_final_x_mm": fibers["pfi_nominal_x_mm"] + 0.001,
+            "pfi_center_final_y_mm": np.where(
+                fibers["is_on_source"], fibers["pfi_nominal_y_mm"] - 0.002, np.nan
+            ),
+            "motor_map_summary": "",
+            "is_on_source": fibers["is_on_source"],
+        }
+    )
+    opdb.insert_dataframe("pfs_config_fiber", config)
+    opdb.insert_kw("pfs_config_sps", pfs_visit_id=VISIT, visit0=VISIT, cam_mask=0xFFFF)
+
+
+ACTORS: tuple[Callable[[Any], None], ...] = (gen2, mcs, agc, iic, sps, design_and_config)
 
 
 # -- the comparison --------------------------------------------------------------------
@@ -312,6 +465,8 @@ async def test_actor_calls_store_the_same_cells_as_todays_direct_write(
     published_url = settings.libpq_url
     visit = {"pfs_visit_id": VISIT, "pfs_visit_description": "same values", "issued_at": START}
 
+    for url in (direct_url, published_url):
+        seed(url)  # sps_exposure needs its cameras
     direct = DirectOpDB(direct_url)
     try:
         direct.insert_kw("pfs_visit", **visit)
