@@ -16,10 +16,13 @@ from psycopg import sql
 from support import count, running_service, wait_until
 
 from daemon import cli, migrations
+from daemon.errors import IngestError
+from daemon.reference import seed
 from daemon.settings import Settings
 from opdb.models import Base
 from opdb.publish import Publisher
 from opdb.reference import REFERENCE_ROWS
+from opdb.urls import WRITE_LOCK_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -147,3 +150,14 @@ async def test_after_seeding_the_readme_sps_call_lands_at_once(
     async with running_service(settings):
         await asyncio.to_thread(actor)
         await wait_until(lambda: count(url, "sps_exposure") == 3, 10, "3 sps_exposure rows")
+
+
+def test_seed_reference_waits_for_no_migration_and_writes_nothing_during_one(
+    opdb_url: str,
+) -> None:
+    with psycopg.connect(opdb_url, autocommit=True) as migrator:
+        migrator.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK_KEY,))
+        with pytest.raises(IngestError, match="a migration is running"):
+            seed(opdb_url)
+    assert count(opdb_url, "sps_module") == 0
+    assert seed(opdb_url)["sps_module"] == 4
