@@ -30,7 +30,8 @@ from opdb.simulate import simulate_night
 
 pytestmark = pytest.mark.unit
 
-REPO_DOCS = Path(__file__).resolve().parents[2] / "docs" / "contract"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_DOCS = REPO_ROOT / "docs" / "contract"
 REGENERATE = "python -m opdb.contract_docs"
 NIGHT = {
     "visits": 5,
@@ -690,7 +691,8 @@ def test_the_timestamp_pattern_takes_exactly_the_dates_the_daemon_reads(
 
 _AJV_SCRIPT = """
 const fs = require("fs");
-const Ajv2020 = require("ajv/dist/2020").default;
+// Resolved from the working directory (a node_modules there) or NODE_PATH.
+const Ajv2020 = require(require.resolve("ajv/dist/2020", {paths: [process.cwd()]})).default;
 const [schemaPath, documentsPath] = process.argv.slice(2);
 const messages = [];
 const logger = {log: (m) => messages.push(String(m)), warn: (m) => messages.push(String(m)),
@@ -707,7 +709,10 @@ def _ajv_command() -> list[str] | None:
     if node is None:
         return None
     probe = subprocess.run(
-        [node, "-e", "require.resolve('ajv/dist/2020')"], capture_output=True, check=False
+        [node, "-e", "require.resolve('ajv/dist/2020')"],
+        capture_output=True,
+        check=False,
+        cwd=REPO_ROOT,
     )
     return [node] if probe.returncode == 0 else None
 
@@ -726,6 +731,7 @@ def test_ajv_agrees_with_the_daemon(tmp_path: Path) -> None:
         text=True,
         timeout=60,
         check=True,
+        cwd=REPO_ROOT,
     )
     report = json.loads(result.stdout)
     assert report["messages"] == []  # strict mode: no error, no warning
