@@ -24,8 +24,9 @@ Value rules that are not obvious:
 * ``real``/``double precision`` accept NaN and +/-Infinity (PostgreSQL stores them and
   MCS reports NaN centroids), but a finite value outside the ``real`` range is refused
   instead of being left for PostgreSQL to fail the whole batch on. Bodies carry them
-  as the bare ``NaN``/``Infinity``/``-Infinity`` tokens Python's json module writes; a
-  number literal too large for a double (``1e400``) reads as Infinity, as in Python.
+  as the bare ``NaN``/``Infinity``/``-Infinity`` tokens Python's json module writes. A
+  number literal too large for a double (``1e400``) is refused, not read as Infinity
+  as Python's json module would: only the bare token means Infinity.
 * ``jsonb`` accepts any JSON value except NaN/Infinity and NUL characters, which
   PostgreSQL's ``jsonb`` cannot store.
 * ``timestamp without time zone`` columns hold site wall-clock time (HST at Subaru).
@@ -37,7 +38,9 @@ Value rules that are not obvious:
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import reprlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,6 +74,11 @@ SUPPORTED_VERSIONS: Final = (CONTRACT_VERSION,)
 DEFAULT_SITE_TIMEZONE: Final = "Pacific/Honolulu"
 DEFAULT_MAX_BODY_BYTES: Final = 16 * 1024 * 1024
 SOURCE_PATTERN: Final = r"^[a-z0-9_.-]{1,64}$"
+# The hyphenated 8-4-4-4-12 form only: it is what every UUID library writes, and what
+# the published JSON Schema can state for other languages' validators.
+UUID_PATTERN: Final = (
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 
 # Largest finite float4; PostgreSQL refuses anything beyond it with "out of range".
 REAL_MAX: Final = 3.4028234663852886e38
@@ -178,6 +186,19 @@ def _aware_timestamp(value: object) -> datetime:
     return timestamp
 
 
+_UUID_RE: Final = re.compile(UUID_PATTERN)
+
+
+def _event_id(value: object) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    if isinstance(value, str) and _UUID_RE.fullmatch(value):
+        return uuid.UUID(value)
+    raise PydanticCustomError(
+        "uuid_form", "input should be a valid UUID in its 8-4-4-4-12 hyphenated form"
+    )
+
+
 class _SiteWallClock:
     """Turns a timestamp into naive wall-clock time of the site zone."""
 
@@ -199,11 +220,43 @@ class _SiteWallClock:
             ) from None
 
 
-def _non_finite(value: float) -> float:
-    # Reached only when a real is outside the finite range: NaN and +/-Infinity are
-    # storable, anything else there is a finite overflow.
+class _OverflowingNumber:
+    """A number literal of a body that is too large for a double (``1e400``).
+
+    The fast JSON reader turns it into Infinity; the exact reading (see
+    :meth:`Contract.parse`) keeps it as this object, which no column accepts.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _exact_float(text: str) -> float | _OverflowingNumber:
+    value = float(text)
+    return _OverflowingNumber(text) if math.isinf(value) else value
+
+
+class _ReadExactly(Exception):  # noqa: N818 - internal signal, never escapes parse()
+    """An Infinity in a float column of a body read by the fast reader, which cannot
+    tell the bare ``Infinity`` token from an overflowing literal."""
+
+
+# validate_python context of a body read by the fast JSON reader.
+_FAST_READ: Final = {"fast_read": True}
+
+
+def _non_finite(value: float, info: cs.ValidationInfo) -> float:
+    # Reached only for values outside the finite range: NaN and +/-Infinity are
+    # storable, anything else there is a finite overflow (only possible for real).
     if math.isfinite(value):
         raise PydanticCustomError("real_range", "finite value outside the real range")
+    if math.isinf(value) and info.context is _FAST_READ:
+        raise _ReadExactly
     return value
 
 
@@ -211,7 +264,7 @@ def _json_error(path: str, why: str) -> NoReturn:
     raise PydanticCustomError("jsonb_value", "{why} at {path}", {"why": why, "path": path or "$"})
 
 
-def _jsonb_value(value: object) -> object:
+def _jsonb_value(value: object, info: cs.ValidationInfo) -> object:
     """Check a ``jsonb`` value without copying it; an explicit stack survives any depth."""
     stack: list[tuple[object, str, int]] = [(value, "", 0)]
     while stack:
@@ -223,7 +276,11 @@ def _jsonb_value(value: object) -> object:
             continue
         elif isinstance(item, float):
             if not math.isfinite(item):
+                if math.isinf(item) and info.context is _FAST_READ:
+                    raise _ReadExactly  # an overflowing literal deserves its own message
                 _json_error(path, "NaN and Infinity cannot be stored in jsonb")
+        elif isinstance(item, _OverflowingNumber):
+            _json_error(path, f"number {item.text} is out of range for a double")
         elif depth >= _MAX_JSON_DEPTH:
             _json_error(path, f"nested deeper than {_MAX_JSON_DEPTH} levels")
         elif isinstance(item, list):
@@ -248,11 +305,24 @@ _REAL_SCHEMA: Final = cs.chain_schema(
         cs.union_schema(
             [
                 cs.float_schema(ge=-REAL_MAX, le=REAL_MAX),
-                cs.no_info_plain_validator_function(_non_finite),
+                cs.with_info_plain_validator_function(_non_finite),
             ],
             mode="left_to_right",
             custom_error_type="real_range",
             custom_error_message=f"out of range for real (finite values within ±{REAL_MAX!r})",
+        ),
+    ]
+)
+_DOUBLE_SCHEMA: Final = cs.chain_schema(
+    [
+        cs.float_schema(strict=True, allow_inf_nan=True),
+        # Finite values stay in Rust; only NaN and +/-Infinity reach Python.
+        cs.union_schema(
+            [
+                cs.float_schema(allow_inf_nan=False),
+                cs.with_info_plain_validator_function(_non_finite),
+            ],
+            mode="left_to_right",
         ),
     ]
 )
@@ -279,7 +349,7 @@ def _value_schema(sql_type: TypeEngine[Any], site_clock: _SiteWallClock) -> cs.C
         # FLOAT(p) with p <= 24 is real in PostgreSQL, as is REAL itself.
         if isinstance(sql_type, sa.REAL) or (sql_type.precision or 53) <= 24:
             return _REAL_SCHEMA
-        return cs.float_schema(strict=True, allow_inf_nan=True)
+        return _DOUBLE_SCHEMA
     if isinstance(sql_type, sa.String):
         return cs.str_schema(strict=True, max_length=sql_type.length, pattern=_NO_NUL_PATTERN)
     if isinstance(sql_type, sa.DateTime):
@@ -287,7 +357,7 @@ def _value_schema(sql_type: TypeEngine[Any], site_clock: _SiteWallClock) -> cs.C
             return cs.no_info_plain_validator_function(_aware_timestamp)
         return cs.no_info_plain_validator_function(site_clock)
     if isinstance(sql_type, sa.JSON):
-        return cs.no_info_plain_validator_function(_jsonb_value)
+        return cs.with_info_plain_validator_function(_jsonb_value)
     raise TypeError(f"the event contract has no rule for columns of type {label}")
 
 
@@ -353,6 +423,13 @@ AwareTimestamp = Annotated[
 ]
 """An ISO-8601 timestamp string (or datetime object) that carries a UTC offset."""
 
+EventId = Annotated[
+    uuid.UUID,
+    PlainValidator(_event_id),
+    WithJsonSchema({"type": "string", "pattern": UUID_PATTERN}),
+]
+"""A UUID string in its hyphenated form (or a ``uuid.UUID`` object)."""
+
 
 class EnvelopeWrite(BaseModel):
     """One entry of ``writes``: rows for one table.
@@ -376,7 +453,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1]
-    id: uuid.UUID
+    id: EventId
     source: Annotated[str, StringConstraints(strict=True, pattern=SOURCE_PATTERN)]
     sent_at: AwareTimestamp
     writes: Annotated[list[EnvelopeWrite], Field(min_length=1)]
@@ -464,6 +541,8 @@ def _row_error_text(error: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     if len(loc) > 2:
         where += " element " + "".join(f"[{part}]" for part in loc[2:])
     value = error["input"]
+    if isinstance(value, _OverflowingNumber):
+        return f"{where}: number out of range (beyond a double), got {value.text}"
     if value is None:
         return f"{where}: null is not allowed " + (
             "(the column is NOT NULL)" if len(loc) == 2 else "in an array"
@@ -540,7 +619,15 @@ class Contract:
             document = from_json(body, allow_inf_nan=True)
         except ValueError as exc:
             raise EventRejected(Reason.MALFORMED, _unreadable_body_detail(body, exc)) from None
-        return self._check(document)
+        try:
+            return self._check(document, _FAST_READ)
+        except _ReadExactly:
+            pass
+        # An Infinity reached a float column: read the body again, slowly but exactly,
+        # so that an overflowing literal such as 1e400 is refused rather than stored as
+        # Infinity. Bodies without Infinity never pay for this.
+        exact = json.loads(body, parse_float=_exact_float)
+        return self._check(exact)
 
     def validate(self, envelope: Mapping[str, Any]) -> Event:
         """Validate an event built in Python (the publisher's entry).
@@ -576,7 +663,7 @@ class Contract:
             )
         return body
 
-    def _check(self, document: object) -> Event:
+    def _check(self, document: object, context: Mapping[str, bool] | None = None) -> Event:
         if not isinstance(document, Mapping):
             kind = _JSON_TYPE_NAMES.get(type(document), type(document).__name__)
             raise EventRejected(Reason.MALFORMED, f"body must be a JSON object, got {kind}")
@@ -602,7 +689,9 @@ class Contract:
                     Reason.UNKNOWN_TABLE,
                     f"writes[{index}]: table {_echo(write.table)} is not in the opDB schema",
                 )
-        writes = [self._check_write(index, write) for index, write in enumerate(envelope.writes)]
+        writes = [
+            self._check_write(index, write, context) for index, write in enumerate(envelope.writes)
+        ]
         return Event(
             id=envelope.id,
             source=envelope.source,
@@ -610,11 +699,15 @@ class Contract:
             writes=tuple(self.sort_parents_first(writes)),
         )
 
-    def _check_write(self, index: int, write: EnvelopeWrite) -> TableWrite:
+    def _check_write(
+        self, index: int, write: EnvelopeWrite, context: Mapping[str, bool] | None
+    ) -> TableWrite:
         rules = self._rules[write.table]
         prefix = f"writes[{index}] {write.table} {write.op}"
         try:
-            rows: list[dict[str, Any]] = rules.validators[write.op].validate_python(write.rows)
+            rows: list[dict[str, Any]] = rules.validators[write.op].validate_python(
+                write.rows, context=context
+            )
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             failed_rows = len({error["loc"][0] for error in errors})

@@ -112,9 +112,19 @@ REASON_DESCRIPTIONS: Final[Mapping[Reason, str]] = {
 }
 
 # ISO-8601 forms every writer can produce; datetime.fromisoformat, which the contract
-# uses, reads these and a few more (see the README).
-_DATE_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
-_OFFSET = r"(Z|[+-]\d{2}:?\d{2})"
+# uses, reads these and a few more (see the README). The date is checked against the
+# calendar (2026-02-30 and 2025-02-29 are refused, as fromisoformat refuses them), so a
+# validator of another language agrees with the daemon; the syntax is the common subset
+# of ECMA-262 and Python regular expressions.
+_LEAP_YEAR = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_DATE = (
+    r"(?!0000)(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
+    f"|{_LEAP_YEAR}-02-29)"
+)
+_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?"
+_DATE_TIME = f"{_DATE}[T ]{_TIME}"
+_OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
 AWARE_TIMESTAMP_PATTERN: Final = f"^{_DATE_TIME}{_OFFSET}$"
 SITE_TIMESTAMP_PATTERN: Final = f"^{_DATE_TIME}{_OFFSET}?$"
 
@@ -173,8 +183,10 @@ def _value_schema(sql_type: sa.types.TypeEngine[Any]) -> dict[str, Any]:
             schema["maxLength"] = sql_type.length
         return schema
     if isinstance(sql_type, sa.DateTime):
+        # No "format": its RFC 3339 wants seconds, which the contract does not, and
+        # Ajv's default (strict) settings refuse a format it has no plugin for.
         if sql_type.timezone:
-            return {"type": "string", "format": "date-time", "pattern": AWARE_TIMESTAMP_PATTERN}
+            return {"type": "string", "pattern": AWARE_TIMESTAMP_PATTERN}
         return {"type": "string", "pattern": SITE_TIMESTAMP_PATTERN}
     if isinstance(sql_type, sa.JSON):
         return {}
@@ -193,7 +205,6 @@ def _column_schema(column: sa.Column[Any]) -> dict[str, Any]:
     comment = (column.comment or "").rstrip(".")
     nullability = "" if column.nullable else ", NOT NULL"
     schema["description"] = f"{comment} [{note}{nullability}]" if comment else f"[{note}]"
-    schema["x-sql-type"] = label
     return schema
 
 
@@ -221,38 +232,42 @@ def _row_schema(table: sa.Table, description: str) -> dict[str, Any]:
         )
         for fk in table.foreign_key_constraints
     )
-    foreign_keys = [
-        {"columns": columns, "references": {"table": parent, "columns": referred}}
-        for parent, columns, referred in links
-    ]
     text = description.rstrip(".")
+    # Keys are told in the description, not in x- keywords, which Ajv's default strict
+    # mode refuses as unknown.
     key_text = f"Primary key: ({', '.join(primary_key)})." if primary_key else "No primary key."
+    key_text += "".join(
+        f" Foreign key: ({', '.join(columns)}) references {parent} ({', '.join(referred)})."
+        for parent, columns, referred in links
+    )
     return {
         "type": "object",
         "title": f"{table.name} row",
         "description": f"{text}. {key_text}" if text else key_text,
         "properties": {column.name: _column_schema(column) for column in table.columns},
         "additionalProperties": False,
-        "x-primary-key": primary_key,
-        "x-foreign-keys": foreign_keys,
     }
 
 
 def _op_rule(op: Op, required: list[str], primary_key: list[str]) -> dict[str, Any] | None:
     """An ``if``/``then`` that applies the op's required columns to every row."""
-    items: dict[str, Any] = {}
+    # The types restate what the envelope says, for Ajv's strictTypes check.
+    items: dict[str, Any] = {"type": "object"}
     if required:
         items["required"] = required
     if op is Op.UPDATE:
         # At least one column besides the key, since additionalProperties is false.
         items["minProperties"] = len(primary_key) + 1
-    if not items:
+    if len(items) == 1:
         return None
     condition: dict[str, Any] = {"properties": {"op": {"const": op.value}}}
     if op is not Op.INSERT:
         # Without "op" the write is an insert; "properties" alone would match it too.
         condition["required"] = ["op"]
-    return {"if": condition, "then": {"properties": {"rows": {"items": items}}}}
+    return {
+        "if": condition,
+        "then": {"properties": {"rows": {"type": "array", "items": items}}},
+    }
 
 
 def _write_schema(table: sa.Table) -> dict[str, Any]:
@@ -298,7 +313,8 @@ _ENVELOPE_DESCRIPTION: Final = (
     "is written once. What JSON Schema cannot express: real and double precision columns "
     "also take NaN, Infinity and -Infinity, written as the bare tokens Python's json module "
     "writes (they are not JSON; validate a body read by a parser that maps them to floats, "
-    "as Python's does); a finite real must lie within "
+    "as Python's does); a number literal too large for a double (1e400) is refused, not "
+    "read as Infinity; a finite real must lie within "
     f"±{REAL_MAX!r}; integers must be JSON integers (1.0 is refused); timestamps are read "
     "by Python's datetime.fromisoformat, which takes a few more ISO-8601 forms than the "
     "patterns here; a jsonb value must not contain NaN, Infinity or NUL characters. "
@@ -336,7 +352,18 @@ def envelope_schema(metadata: sa.MetaData | None = None) -> dict[str, Any]:
         for table in tables
     ]
     properties = dict(model["properties"])
-    properties["sent_at"] = {**properties["sent_at"], "pattern": AWARE_TIMESTAMP_PATTERN}
+    properties["sent_at"] = {
+        "title": properties["sent_at"]["title"],
+        "description": "When the actor sent the event, with its UTC offset; seconds may be "
+        "left out, as the daemon's reader (datetime.fromisoformat) allows.",
+        "type": "string",
+        "pattern": AWARE_TIMESTAMP_PATTERN,
+    }
+    properties["id"] = {
+        **properties["id"],
+        "description": "The event's idempotency key: a UUID in its hyphenated form "
+        "(8-4-4-4-12 hexadecimal digits, either case); other spellings are refused.",
+    }
     properties["writes"] = {**properties["writes"], "items": {"$ref": "#/$defs/write"}}
     defs: dict[str, Any] = {"Op": model_defs["Op"], "write": generic}
     for table in tables:
@@ -351,7 +378,6 @@ def envelope_schema(metadata: sa.MetaData | None = None) -> dict[str, Any]:
         "required": model["required"],
         "additionalProperties": model["additionalProperties"],
         "$defs": defs,
-        "x-opdb-contract-version": CONTRACT_VERSION,
     }
 
 
@@ -569,11 +595,24 @@ def _readme(metadata: sa.MetaData) -> str:
         "validator.validate(json.loads(body))  # json.loads reads NaN/Infinity tokens",
         "```",
         "",
+        "In JavaScript, Ajv's default (strict) settings compile it (`npm install ajv`):",
+        "",
+        "```js",
+        'const Ajv2020 = require("ajv/dist/2020").default;',
+        f'const validate = new Ajv2020().compile(require("./{ENVELOPE_FILE}"));',
+        "```",
+        "",
+        "The schema uses no `format` keyword and no `x-` extension (primary and foreign",
+        "keys are in each row's description), so no plugin or option is needed. Event ids",
+        "are UUIDs in their hyphenated form; timestamps are checked against the calendar",
+        "and may leave out seconds, exactly as the daemon reads them.",
+        "",
         "What the schema cannot say (the daemon's `opdb.contract` still checks it):",
         "",
         "- `real` and `double precision` columns also take `NaN`, `Infinity` and",
         "  `-Infinity` as bare tokens (not JSON: Python's `json` reads and writes them);",
-        f"  a finite `real` must lie within ±{REAL_MAX!r}.",
+        "  a number literal too large for a double (`1e400`) is refused, although",
+        f"  Python's `json` reads it as Infinity; a finite `real` must lie within ±{REAL_MAX!r}.",
         "- Integers must be JSON integers: `1.0` is refused.",
         "- Timestamps are read by `datetime.fromisoformat`, which takes a few more ISO-8601",
         "  forms than the schema's patterns. `timestamp` columns hold HST wall-clock time:",

@@ -42,6 +42,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import datetime
+import functools
 import logging
 import os
 import re
@@ -58,6 +59,7 @@ from urllib.parse import urlsplit
 
 import aio_pika
 import aiormq
+import sqlalchemy as sa
 from aio_pika.abc import AbstractConnection, AbstractExchange
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -70,6 +72,7 @@ from opdb.contract import (
     EventRejected,
     Op,
 )
+from opdb.models import Base
 
 __all__ = [
     "AsyncPublisher",
@@ -207,26 +210,68 @@ def _plain(value: Any) -> Any:
     return _plain(tolist()) if callable(tolist) else value
 
 
-def records(data: Rows) -> list[dict[str, Any]]:
-    """Rows as new dicts of Python values, from any of the forms :data:`Rows` allows;
-    the caller's objects are never modified."""
-    table: Any = data
-    if isinstance(table, Mapping):
-        raise TypeError("rows must be a sequence of rows, not one mapping: wrap it in a list")
-    if hasattr(table, "columns") and callable(getattr(table, "to_dict", None)):
-        table = table.to_dict("records")  # a pandas DataFrame
-    elif (names := getattr(getattr(table, "dtype", None), "names", None)) is not None:
-        if table.ndim != 1:
-            raise TypeError(f"a structured array of rows must be 1-d, not {table.ndim}-d")
-        # tolist() converts every field to Python in C; _plain is left with sub-arrays.
-        return [
-            {name: _plain(value) for name, value in zip(names, record, strict=True)}
-            for record in table.tolist()
-        ]
-    elif hasattr(table, "dtype"):
-        raise TypeError(f"a NumPy array of rows needs named fields, not dtype {table.dtype}")
+@functools.cache
+def _integer_columns(table: str) -> frozenset[str]:
+    known = Base.metadata.tables.get(table)
+    if known is None:
+        return frozenset()  # the contract reports the unknown table
+    return frozenset(c.name for c in known.columns if isinstance(c.type, sa.Integer))
+
+
+def _missing(value: Any) -> bool:
+    """NaN, NaT or pandas' NA: the values pandas writes as NULL."""
+    if type(value) is float:
+        return value != value
+    # pandas' NaT and NA, recognised without importing pandas.
+    return type(value).__name__ in {"NaTType", "NAType"}
+
+
+def _frame_rows(raw: Iterable[Mapping[str, Any]], integers: frozenset[str]) -> list[dict[str, Any]]:
+    """Rows of a DataFrame or structured array with the values today's
+    ``pfs.utils.database.opdb.OpDB.insert_dataframe`` stores for them: NaN (and NaT,
+    NA) and empty strings become null, and a float with an integral value is accepted in
+    an integer column (a float64 frame carries its ids as floats). A non-integral float
+    there stays as it is, for the contract to refuse as it would any row."""
     rows = []
-    for number, row in enumerate(table):
+    for row in raw:
+        clean: dict[str, Any] = {}
+        for key, item in row.items():
+            value = _plain(item)
+            if _missing(value) or value == "":
+                value = None
+            elif type(value) is float and key in integers and value.is_integer():
+                value = int(value)
+            clean[key] = value
+        rows.append(clean)
+    return rows
+
+
+def records(data: Rows, table: str | None = None) -> list[dict[str, Any]]:
+    """Rows as new dicts of Python values, from any of the forms :data:`Rows` allows;
+    the caller's objects are never modified.
+
+    Rows given as mappings are taken as they are (NaN stays NaN, as with today's
+    ``insert_kw``). A DataFrame or a structured array is read the way today's
+    ``insert_dataframe`` reads it (pandas' semantics): NaN, NaT and empty strings become
+    null and, given the ``table``, integral floats in its integer columns become ints.
+    """
+    table_data: Any = data
+    if isinstance(table_data, Mapping):
+        raise TypeError("rows must be a sequence of rows, not one mapping: wrap it in a list")
+    integers = _integer_columns(table) if table is not None else frozenset()
+    if hasattr(table_data, "columns") and callable(getattr(table_data, "to_dict", None)):
+        return _frame_rows(table_data.to_dict("records"), integers)  # a pandas DataFrame
+    if (names := getattr(getattr(table_data, "dtype", None), "names", None)) is not None:
+        if table_data.ndim != 1:
+            raise TypeError(f"a structured array of rows must be 1-d, not {table_data.ndim}-d")
+        # tolist() converts every field to Python in C; _plain is left with sub-arrays.
+        return _frame_rows(
+            (dict(zip(names, record, strict=True)) for record in table_data.tolist()), integers
+        )
+    if hasattr(table_data, "dtype"):
+        raise TypeError(f"a NumPy array of rows needs named fields, not dtype {table_data.dtype}")
+    rows = []
+    for number, row in enumerate(table_data):
         if not isinstance(row, Mapping):
             raise TypeError(f"row {number} is a {type(row).__name__}, not a mapping")
         rows.append({key: _plain(value) for key, value in row.items()})
@@ -234,7 +279,7 @@ def records(data: Rows) -> list[dict[str, Any]]:
 
 
 def _write(table: str, op: Op, rows: Rows) -> dict[str, Any]:
-    return {"table": table, "op": op.value, "rows": records(rows)}
+    return {"table": table, "op": op.value, "rows": records(rows, table)}
 
 
 def insert(table: str, rows: Rows) -> dict[str, Any]:
@@ -260,7 +305,7 @@ def mcs_frame_writes(exposure: Mapping[str, Any], data: Rows) -> list[dict[str, 
     have rows.
     """
     (frame,) = records([exposure])
-    spots = records(data)
+    spots = records(data, "mcs_data")
     if "mcs_frame_id" in frame:
         for spot in spots:
             spot.setdefault("mcs_frame_id", frame["mcs_frame_id"])

@@ -53,6 +53,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final
 
+from opdb.reference import ARMS, CLOUD_CONDITIONS, MCS_CAMERAS, SPS_MODULES, sps_camera_id
+
 __all__ = [
     "HST",
     "NIGHT_START",
@@ -73,8 +75,6 @@ NIGHT_START: Final = datetime(2026, 11, 24, 18, 30, tzinfo=HST)
 
 FULL_COBRAS: Final = 2394
 MAX_FIDUCIALS: Final = 200
-SPS_MODULES: Final = 4
-ARMS: Final = ("b", "r", "n", "m")
 EXPOSED_ARMS: Final = ("b", "r", "n")
 AG_CAMERAS: Final = 6
 MAX_FRAMES: Final = 100  # mcs_frame_id = visit * 100 + frame
@@ -99,16 +99,9 @@ _NAN: Final = math.nan
 _SCIENCE, _SKY, _FLUXSTD, _UNASSIGNED = 1, 2, 3, 4
 _GOOD, _NOT_CONVERGED = 1, 7
 
-_MCS_CAMERAS: Final = (
-    (0, "Canon_50M", "Canon EOS 50 Mpix, the commissioning camera"),
-    (1, "RMOD_71M", "RMOD 71 Mpix, the science-operations camera"),
-)
-_CLOUD_CONDITIONS: Final = (
-    (0, "unknown", "Not recorded"),
-    (1, "clear", "No cloud"),
-    (2, "thin", "Thin or patchy cloud"),
-    (3, "thick", "Thick cloud, observing degraded"),
-)
+# The set-up events carry the same facts `opdb-ingestd db seed-reference` loads.
+_MCS_CAMERAS: Final = MCS_CAMERAS
+_CLOUD_CONDITIONS: Final = CLOUD_CONDITIONS
 _VERSIONS: Final = {
     "mcs": "mcsActor 2.7.1",
     "ag": "agActor 1.9.0",
@@ -353,8 +346,7 @@ def _cobra_wiring(cobra_id: int, cobras: int) -> Row:
     }
 
 
-def _sps_camera_id(module: int, arm: str) -> int:
-    return (module - 1) * len(ARMS) + ARMS.index(arm) + 1
+_sps_camera_id = sps_camera_id
 
 
 # --------------------------------------------------------------------------- night state

@@ -136,7 +136,7 @@ async def test_sync_publisher_rows_arrive(settings: Settings, tmp_path: Path) ->
             },
         )
     assert scalar(url, "SELECT count(*) FROM mcs_data WHERE mcs_frame_id = 100") == 50
-    assert scalar(url, "SELECT count(*) FROM mcs_data WHERE mcs_center_y_pix = 'NaN'") == 1
+    assert scalar(url, "SELECT count(*) FROM mcs_data WHERE mcs_center_y_pix IS NULL") == 1
     assert scalar(url, "SELECT altitude FROM tel_status") == 60.5
     assert await queue_depth(settings.amqp_url.get_secret_value(), settings.dead_letter_queue) == 0
 
@@ -153,7 +153,7 @@ async def test_async_publisher_rows_arrive(settings: Settings, tmp_path: Path) -
         await publisher.publish_mcs_frame({"mcs_frame_id": 200, "pfs_visit_id": 2}, centroids(30))
         assert publisher.pending() == 0
         await rows_landed(url, {"pfs_visit": 1, "tel_status": 3, "mcs_data": 30})
-    assert scalar(url, "SELECT count(*) FROM mcs_data WHERE mcs_center_y_pix = 'NaN'") == 1
+    assert scalar(url, "SELECT count(*) FROM mcs_data WHERE mcs_center_y_pix IS NULL") == 1
 
 
 async def test_mcs_frame_from_a_dataframe(settings: Settings, tmp_path: Path) -> None:
@@ -167,7 +167,7 @@ async def test_mcs_frame_from_a_dataframe(settings: Settings, tmp_path: Path) ->
         await publisher.publish(visit(3))
         await publisher.publish_mcs_frame({"mcs_frame_id": 300, "pfs_visit_id": 3}, frame)
         await rows_landed(url, {"mcs_exposure": 1, "mcs_data": 40})
-    assert scalar(url, "SELECT count(*) FROM mcs_data WHERE mcs_center_y_pix = 'NaN'") == 1
+    assert scalar(url, "SELECT count(*) FROM mcs_data WHERE mcs_center_y_pix IS NULL") == 1
     assert scalar(url, "SELECT max(mcs_center_x_pix) FROM mcs_data") == 100.5
 
 

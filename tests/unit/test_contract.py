@@ -421,6 +421,69 @@ def test_nan_and_infinity_are_accepted_in_float_columns(
     assert check(row[column])
 
 
+def raw_body(table: str, row_json: str) -> bytes:
+    """A body whose one row is given as JSON text, number literals exactly as written."""
+    return (
+        f'{{"version": 1, "id": "{EVENT_ID}", "source": "mcs", "sent_at": "{SENT_AT}", '
+        f'"writes": [{{"table": "{table}", "rows": [{row_json}]}}]}}'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("table", "row_json", "detail"),
+    [
+        pytest.param(
+            "mcs_data",
+            '{"mcs_frame_id": 1, "spot_id": 2, "flux": 1e400}',
+            "row 0 column 'flux' (real): number out of range (beyond a double), got 1e400",
+            id="real",
+        ),
+        pytest.param(
+            "pfs_design",
+            '{"pfs_design_id": 1, "variant": 0, "design_id0": 0, "ra_center_designed": -1E+400}',
+            "row 0 column 'ra_center_designed' (double precision): number out of range "
+            "(beyond a double), got -1E+400",
+            id="double precision",
+        ),
+        pytest.param(
+            "camera_model_f3c_mcs",
+            '{"mcs_frame_id": 1, "matrix": [Infinity, 1' + "0" * 400 + ".5]}",
+            "row 0 column 'matrix' (real[]) element [1]: number out of range (beyond a "
+            "double), got 1" + "0" * 400 + ".5",
+            id="real array, no exponent",
+        ),
+        pytest.param(
+            "obslog_fits_header",
+            '{"filestem": "a", "hdu_index": 0, "cards_dict": {"X": 2e999}, "cards_list": []}',
+            "row 0 column 'cards_dict' (jsonb): number 2e999 is out of range for a double "
+            "at ['X'], got {'X': 2e999}",
+            id="jsonb",
+        ),
+    ],
+)
+def test_overflowing_number_literal_is_refused_not_read_as_infinity(
+    contract: Contract, table: str, row_json: str, detail: str
+) -> None:
+    # Python's json reads 1e400 as Infinity; the contract must not store it so, since
+    # only the bare token means Infinity and the README promises a refusal.
+    error = rejected(lambda: contract.parse(raw_body(table, row_json)))
+    assert error.reason is Reason.VALIDATION
+    assert error.detail == f"writes[0] {table} insert: {detail}"
+
+
+def test_infinity_token_beside_an_ordinary_exponent_is_still_infinity(
+    contract: Contract,
+) -> None:
+    row_json = '{"mcs_frame_id": 1, "spot_id": 2, "flux": Infinity, "peakvalue": 1.5e30}'
+    (row,) = rows_of(contract.parse(raw_body("mcs_data", row_json)), "mcs_data")
+    assert (row["flux"], row["peakvalue"]) == (math.inf, 1.5e30)
+    design = '{"pfs_design_id": 1, "variant": 0, "design_id0": 0, "ra_center_designed": %s}'
+    (row,) = rows_of(contract.parse(raw_body("pfs_design", design % "1.5e300")), "pfs_design")
+    assert row["ra_center_designed"] == 1.5e300
+    (row,) = rows_of(contract.parse(raw_body("pfs_design", design % "-Infinity")), "pfs_design")
+    assert row["ra_center_designed"] == -math.inf
+
+
 def test_nan_and_infinity_are_accepted_in_real_arrays(contract: Contract) -> None:
     row = {"mcs_frame_id": 1, "matrix": [math.nan, math.inf, -math.inf, 1]}
     (validated,) = rows_of(
@@ -660,6 +723,34 @@ def test_envelope_errors_are_malformed_and_name_the_field(
     error = reject_both(contract, document)
     assert error.reason is Reason.MALFORMED
     assert error.detail.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        EVENT_ID.replace("-", ""),
+        f"urn:uuid:{EVENT_ID}",
+        f"{{{EVENT_ID}}}",
+        EVENT_ID + "\n",
+    ],
+    ids=["un-hyphenated", "urn", "braced", "trailing newline"],
+)
+def test_event_id_must_be_the_hyphenated_uuid(contract: Contract, spelling: str) -> None:
+    # The published JSON Schema states this form; another spelling of the same UUID
+    # would pass one side and not the other.
+    error = reject_both(contract, envelope(write("pfs_visit", {"pfs_visit_id": 1}), id=spelling))
+    assert error.reason is Reason.MALFORMED
+    assert error.detail.startswith("id: input should be a valid UUID in its 8-4-4-4-12")
+
+
+def test_event_id_may_be_upper_case(contract: Contract) -> None:
+    document = envelope(write("pfs_visit", {"pfs_visit_id": 1}), id=EVENT_ID.upper())
+    assert accept_both(contract, document).id == uuid.UUID(EVENT_ID)
+
+
+def test_sent_at_may_leave_out_seconds(contract: Contract) -> None:
+    document = envelope(write("pfs_visit", {"pfs_visit_id": 1}), sent_at="2026-11-24T10:15Z")
+    assert accept_both(contract, document).sent_at == datetime(2026, 11, 24, 10, 15, tzinfo=UTC)
 
 
 def test_op_defaults_to_insert(contract: Contract) -> None:

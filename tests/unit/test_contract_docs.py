@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +18,8 @@ from typing import Any
 import jsonschema
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from daemon import deadletter
 from daemon.settings import Settings
@@ -26,7 +30,8 @@ from opdb.simulate import simulate_night
 
 pytestmark = pytest.mark.unit
 
-REPO_DOCS = Path(__file__).resolve().parents[2] / "docs" / "contract"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_DOCS = REPO_ROOT / "docs" / "contract"
 REGENERATE = "python -m opdb.contract_docs"
 NIGHT = {
     "visits": 5,
@@ -290,10 +295,9 @@ def test_non_finite_reals_pass_once_parsed_as_python_does(
 
 def sample(column: dict[str, Any]) -> Any:
     """A value of the column's type that both the schema and the contract accept."""
-    sql = column["x-sql-type"]
-    if sql == "timestamp with time zone":
+    if column.get("pattern") == contract_docs.AWARE_TIMESTAMP_PATTERN:
         return "2026-11-24T19:00:00.250+00:00"
-    if sql == "timestamp without time zone":
+    if column.get("pattern") == contract_docs.SITE_TIMESTAMP_PATTERN:
         return "2026-11-24T19:00:00"
     kind = column.get("type")
     kind = kind[0] if isinstance(kind, list) else kind
@@ -318,7 +322,7 @@ def test_required_columns_agree_with_the_contract_for_every_table_and_op(
 ) -> None:
     checked = 0
     for table, columns in table_cases(schema):
-        key = schema["$defs"][f"row.{table}"]["x-primary-key"]
+        key = [column.name for column in Base.metadata.tables[table].primary_key.columns]
         for op in Op:
             required = contract_docs.required_columns(Base.metadata.tables[table], op)
             row = {name: sample(columns[name]) for name in required}
@@ -387,16 +391,13 @@ def test_every_timestamp_the_pattern_takes_is_read_by_the_contract(value: str) -
 def test_columns_carry_their_comments_and_sql_types(schema: dict[str, Any]) -> None:
     row = schema["$defs"]["row.mcs_data"]
     assert row["additionalProperties"] is False
-    assert row["x-primary-key"] == ["mcs_frame_id", "spot_id"]
-    assert row["x-foreign-keys"] == [
-        {
-            "columns": ["mcs_frame_id"],
-            "references": {"table": "mcs_exposure", "columns": ["mcs_frame_id"]},
-        }
-    ]
+    assert "Primary key: (mcs_frame_id, spot_id)." in row["description"]
+    assert (
+        "Foreign key: (mcs_frame_id) references mcs_exposure (mcs_frame_id)." in row["description"]
+    )
     assert "One spot centroided" in row["description"]
     center = row["properties"]["mcs_center_x_pix"]
-    assert center["x-sql-type"] == "real"
+    assert "[real; NaN" in center["description"]
     assert center["type"] == ["number", "null"]
     assert "Spot centroid along MCS detector x" in center["description"]
     assert "NaN" in center["description"]
@@ -481,3 +482,259 @@ def test_asyncapi_references_resolve(asyncapi: dict[str, Any]) -> None:
         for ref in operation["messages"]:
             assert ref["$ref"].startswith(operation["channel"]["$ref"] + "/messages/")
             assert resolve(asyncapi, ref["$ref"]) in channel["messages"].values()
+
+
+# --------------------------------------------------------------------------- other languages
+
+# Every keyword of JSON Schema 2020-12 but "format": Ajv's default (strict) settings
+# refuse any keyword it does not know, x- extensions included, and a format it has no
+# plugin for. Values are what the keyword holds: a schema, a list or a map of schemas.
+_SCHEMA, _SCHEMAS, _SCHEMA_MAP, _VALUE = "schema", "schemas", "map", "value"
+_KEYWORDS_2020_12: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "items",
+            "not",
+            "if",
+            "then",
+            "else",
+            "additionalProperties",
+            "contains",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contentSchema",
+        ],
+        _SCHEMA,
+    ),
+    **dict.fromkeys(["allOf", "anyOf", "oneOf", "prefixItems"], _SCHEMAS),
+    **dict.fromkeys(["properties", "patternProperties", "$defs", "dependentSchemas"], _SCHEMA_MAP),
+    **dict.fromkeys(
+        [
+            "$schema",
+            "$id",
+            "$ref",
+            "$anchor",
+            "$dynamicRef",
+            "$dynamicAnchor",
+            "$vocabulary",
+            "$comment",
+            "type",
+            "enum",
+            "const",
+            "multipleOf",
+            "maximum",
+            "exclusiveMaximum",
+            "minimum",
+            "exclusiveMinimum",
+            "maxLength",
+            "minLength",
+            "pattern",
+            "maxItems",
+            "minItems",
+            "uniqueItems",
+            "maxContains",
+            "minContains",
+            "maxProperties",
+            "minProperties",
+            "required",
+            "dependentRequired",
+            "title",
+            "description",
+            "default",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+            "examples",
+            "contentEncoding",
+            "contentMediaType",
+        ],
+        _VALUE,
+    ),
+}
+
+
+def unknown_keywords(node: Any, where: str = "#") -> Iterator[str]:
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        kind = _KEYWORDS_2020_12.get(key)
+        if kind is None:
+            yield f"{where}/{key}"
+        elif kind == _SCHEMA:
+            yield from unknown_keywords(value, f"{where}/{key}")
+        elif kind == _SCHEMAS:
+            for index, item in enumerate(value):
+                yield from unknown_keywords(item, f"{where}/{key}/{index}")
+        elif kind == _SCHEMA_MAP:
+            for name, item in value.items():
+                yield from unknown_keywords(item, f"{where}/{key}/{name}")
+
+
+def test_the_schema_uses_only_keywords_a_strict_validator_knows(schema: dict[str, Any]) -> None:
+    # An emulation of Ajv's strict mode; test_ajv_agrees_with_the_daemon runs Ajv itself
+    # where Node.js and the ajv package are installed.
+    assert list(unknown_keywords(schema)) == []
+    assert list(unknown_keywords({"x-sql-type": "real", "format": "uuid"})) == [
+        "#/x-sql-type",
+        "#/format",
+    ]
+
+
+TEL = {"pfs_visit_id": 1, "status_sequence_id": 1}
+HYPHENATED = "0b7c9e52-3f0e-4c1d-9b7a-6f1f0c2d4e5a"
+# Documents on which the schema and the daemon must agree: (id, document, daemon accepts).
+AGREEMENT: list[tuple[str, dict[str, Any], bool]] = [
+    (
+        "sent_at without seconds",
+        {**envelope(write("tel_status", TEL)), "sent_at": "2026-11-24T19:00-10:00"},
+        True,
+    ),
+    (
+        "sent_at with Z",
+        {**envelope(write("tel_status", TEL)), "sent_at": "2026-11-24T19:00:00Z"},
+        True,
+    ),
+    (
+        "sent_at on 30 February",
+        {**envelope(write("tel_status", TEL)), "sent_at": "2026-02-30T10:00:00+00:00"},
+        False,
+    ),
+    (
+        "sent_at at 24:00",
+        {**envelope(write("tel_status", TEL)), "sent_at": "2026-11-24T24:00:00+00:00"},
+        False,
+    ),
+    (
+        "naive timestamp on 30 February",
+        envelope(write("tel_status", {**TEL, "created_at": "2026-02-30T10:00:00"})),
+        False,
+    ),
+    (
+        "naive timestamp on 31 April",
+        envelope(write("tel_status", {**TEL, "created_at": "2026-04-31T10:00:00"})),
+        False,
+    ),
+    (
+        "29 February of a leap year",
+        envelope(write("tel_status", {**TEL, "created_at": "2024-02-29T10:00:00"})),
+        True,
+    ),
+    (
+        "29 February 2000",
+        envelope(write("tel_status", {**TEL, "created_at": "2000-02-29T10:00"})),
+        True,
+    ),
+    (
+        "29 February 1900",
+        envelope(write("tel_status", {**TEL, "created_at": "1900-02-29T10:00"})),
+        False,
+    ),
+    (
+        "29 February 2025",
+        envelope(write("tel_status", {**TEL, "created_at": "2025-02-29T10:00"})),
+        False,
+    ),
+    ("year 0", envelope(write("tel_status", {**TEL, "created_at": "0000-01-01T10:00"})), False),
+    ("minute 60", envelope(write("tel_status", {**TEL, "created_at": "2026-01-01T10:60"})), False),
+    ("hyphenated uuid", {**envelope(write("tel_status", TEL)), "id": HYPHENATED}, True),
+    ("upper-case uuid", {**envelope(write("tel_status", TEL)), "id": HYPHENATED.upper()}, True),
+    (
+        "un-hyphenated uuid",
+        {**envelope(write("tel_status", TEL)), "id": HYPHENATED.replace("-", "")},
+        False,
+    ),
+    ("urn uuid", {**envelope(write("tel_status", TEL)), "id": f"urn:uuid:{HYPHENATED}"}, False),
+    ("braced uuid", {**envelope(write("tel_status", TEL)), "id": f"{{{HYPHENATED}}}"}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "accepted"),
+    [pytest.param(document, accepted, id=name) for name, document, accepted in AGREEMENT],
+)
+def test_schema_and_daemon_agree_on_timestamps_and_uuids(
+    validator: jsonschema.Draft202012Validator,
+    contract: Contract,
+    document: dict[str, Any],
+    accepted: bool,
+) -> None:
+    body = json.dumps(document).encode()
+    try:
+        contract.parse(body)
+        daemon = True
+    except EventRejected:
+        daemon = False
+    assert daemon is accepted
+    assert (schema_errors(validator, document) == []) is accepted
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    year=st.integers(0, 9999),
+    month=st.integers(0, 13),
+    day=st.integers(0, 32),
+    hour=st.integers(0, 25),
+    minute=st.integers(0, 61),
+)
+def test_the_timestamp_pattern_takes_exactly_the_dates_the_daemon_reads(
+    year: int, month: int, day: int, hour: int, minute: int
+) -> None:
+    value = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
+    try:
+        datetime.fromisoformat(value)
+        readable = True
+    except ValueError:
+        readable = False
+    assert (re.match(contract_docs.SITE_TIMESTAMP_PATTERN, value) is not None) is readable
+
+
+_AJV_SCRIPT = """
+const fs = require("fs");
+// Resolved from the working directory (a node_modules there) or NODE_PATH.
+const Ajv2020 = require(require.resolve("ajv/dist/2020", {paths: [process.cwd()]})).default;
+const [schemaPath, documentsPath] = process.argv.slice(2);
+const messages = [];
+const logger = {log: (m) => messages.push(String(m)), warn: (m) => messages.push(String(m)),
+                error: (m) => messages.push(String(m))};
+const ajv = new Ajv2020({logger});  // the defaults, with warnings captured
+const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
+const verdicts = JSON.parse(fs.readFileSync(documentsPath, "utf8")).map((d) => validate(d));
+console.log(JSON.stringify({messages, verdicts}));
+"""
+
+
+def _ajv_command() -> list[str] | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    probe = subprocess.run(
+        [node, "-e", "require.resolve('ajv/dist/2020')"],
+        capture_output=True,
+        check=False,
+        cwd=REPO_ROOT,
+    )
+    return [node] if probe.returncode == 0 else None
+
+
+def test_ajv_agrees_with_the_daemon(tmp_path: Path) -> None:
+    command = _ajv_command()
+    if command is None:
+        pytest.skip("needs Node.js and the ajv package (npm install ajv; NODE_PATH=...)")
+    script = tmp_path / "check.js"
+    script.write_text(_AJV_SCRIPT)
+    documents = tmp_path / "documents.json"
+    documents.write_text(json.dumps([document for _, document, _ in AGREEMENT]))
+    result = subprocess.run(
+        [*command, str(script), str(REPO_DOCS / contract_docs.ENVELOPE_FILE), str(documents)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=REPO_ROOT,
+    )
+    report = json.loads(result.stdout)
+    assert report["messages"] == []  # strict mode: no error, no warning
+    assert dict(zip([name for name, _, _ in AGREEMENT], report["verdicts"], strict=True)) == {
+        name: accepted for name, _, accepted in AGREEMENT
+    }

@@ -93,12 +93,13 @@ def spooled_rows(path: Path) -> list[tuple[Any, ...]]:
 # -- rows and writes ---------------------------------------------------------------
 
 
-def test_structured_array_becomes_python_rows_and_nan_stays_nan() -> None:
+def test_structured_array_becomes_python_rows_and_nan_becomes_null() -> None:
     spots = centroids(3)
     rows = records(spots)
     assert [row["spot_id"] for row in rows] == [-1, 0, 1]
-    assert all(type(value) in {int, float} for row in rows for value in row.values())
-    assert math.isnan(rows[0]["mcs_center_y_pix"])
+    assert all(type(value) in {int, float} for row in rows[1:] for value in row.values())
+    # As pandas (and so today's insert_dataframe) writes a NaN: as NULL.
+    assert rows[0]["mcs_center_y_pix"] is None
     assert rows[1] == {
         "spot_id": 0,
         "mcs_center_x_pix": 50.5,
@@ -132,10 +133,103 @@ def test_dataframe_becomes_python_rows() -> None:
     frame = pandas.DataFrame(centroids(3))
     rows = records(frame)
     assert [row["spot_id"] for row in rows] == [-1, 0, 1]
-    assert all(type(value) in {int, float} for row in rows for value in row.values())
-    assert math.isnan(rows[0]["mcs_center_y_pix"])
-    # Same rows as from the array itself (NaN aside, which never equals itself).
-    assert rows[1:] == records(centroids(3))[1:]
+    assert all(type(value) in {int, float} for row in rows[1:] for value in row.values())
+    assert rows[0]["mcs_center_y_pix"] is None
+    assert rows == records(centroids(3))
+
+
+def test_explicit_rows_keep_nan_as_today_insert_kw_does() -> None:
+    (row,) = records([{"spot_id": 1.0, "mcs_center_x_pix": math.nan, "note": ""}], "mcs_data")
+    assert row["spot_id"] == 1.0
+    assert type(row["spot_id"]) is float  # the contract refuses it: see below
+    assert math.isnan(row["mcs_center_x_pix"])
+    assert row["note"] == ""
+
+
+def float64_frame(ids: list[float]) -> np.ndarray[Any, np.dtype[np.void]]:
+    """A frame as the MCS actor builds it today: every field float64, ids included."""
+    fields = ["mcs_frame_id", "spot_id", "mcs_center_x_pix", "mcs_center_y_pix", "flags"]
+    frame = np.zeros(len(ids), dtype=[(name, "f8") for name in fields])
+    frame["mcs_frame_id"] = 99001100.0
+    frame["spot_id"] = ids
+    frame["mcs_center_x_pix"] = np.linspace(1.0, 2.0, len(ids))
+    frame["mcs_center_y_pix"] = [np.nan] + [3.0] * (len(ids) - 1)
+    frame["flags"] = 2.0
+    return frame
+
+
+def test_float64_frame_is_accepted_with_integral_floats_in_integer_columns() -> None:
+    (write,) = [insert("mcs_data", float64_frame([-1.0, 0.0, 1.0]))]
+    rows = write["rows"]
+    assert [(row["mcs_frame_id"], row["spot_id"], row["flags"]) for row in rows] == [
+        (99001100, -1, 2),
+        (99001100, 0, 2),
+        (99001100, 1, 2),
+    ]
+    assert all(type(row["spot_id"]) is int for row in rows)
+    # Real columns keep their floats, integral or not.
+    assert type(rows[0]["mcs_center_x_pix"]) is float
+    assert rows[0]["mcs_center_y_pix"] is None
+    Contract().validate(
+        {
+            "version": 1,
+            "id": uuid.uuid4(),
+            "source": "mcs",
+            "sent_at": datetime.datetime.now(datetime.UTC),
+            "writes": [write],
+        }
+    )
+
+
+def test_float_frame_with_a_non_integral_id_is_refused_as_the_daemon_would(
+    publisher: Publisher,
+) -> None:
+    frame = float64_frame([-1.0, 0.5])
+    with pytest.raises(EventRejected) as at_actor:
+        publisher.publish([insert("mcs_data", frame)])
+    assert at_actor.value.reason is Reason.VALIDATION
+    assert at_actor.value.detail == (
+        "writes[0] mcs_data insert: row 1 column 'spot_id' (integer): input should be a "
+        "valid integer, got 0.5"
+    )
+    body = (
+        b'{"version": 1, "id": "0b7e7c1e-8a7c-4c53-9d7e-2f5d7a1b2c3d", "source": "mcs", '
+        b'"sent_at": "2026-11-24T10:15:00+00:00", "writes": [{"table": "mcs_data", "rows": '
+        b'[{"mcs_frame_id": 99001100, "spot_id": -1}, {"mcs_frame_id": 99001100, '
+        b'"spot_id": 0.5}]}]}'
+    )
+    with pytest.raises(EventRejected) as at_daemon:
+        Contract().parse(body)
+    assert (at_daemon.value.reason, at_daemon.value.detail) == (
+        at_actor.value.reason,
+        at_actor.value.detail,
+    )
+    assert publisher.pending() == 0
+
+
+def test_infinite_float_in_an_integer_column_is_not_made_an_int() -> None:
+    frame = float64_frame([-1.0, 0.0])
+    frame["flags"][1] = np.inf
+    rows = records(frame, "mcs_data")
+    assert rows[1]["flags"] == math.inf
+
+
+def test_dataframe_nulls_follow_pandas() -> None:
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(
+        {
+            "spot_id": [1.0, 2.0, 3.0],
+            "flags": pandas.array([1, None, 3], dtype="Int64"),
+            "name": ["", "x", None],
+            "taken_at": pandas.to_datetime(["2026-11-24 10:00", None, "2026-11-24 10:02"]),
+        }
+    )
+    rows = records(frame, "mcs_data")
+    assert [row["spot_id"] for row in rows] == [1, 2, 3]
+    assert [row["flags"] for row in rows] == [1, None, 3]
+    assert [row["name"] for row in rows] == [None, "x", None]
+    assert rows[1]["taken_at"] is None
+    assert rows[0]["taken_at"] == datetime.datetime(2026, 11, 24, 10, 0)
 
 
 @pytest.mark.parametrize(
@@ -262,7 +356,7 @@ def test_event_is_validated_encoded_and_spooled_when_the_broker_is_down(
     ]
     spots = event.writes[1].rows
     assert [spot["mcs_frame_id"] for spot in spots] == [100, 100]
-    assert math.isnan(spots[0]["mcs_center_y_pix"])
+    assert spots[0]["mcs_center_y_pix"] is None
 
 
 def test_refused_event_raises_before_anything_is_spooled(publisher: Publisher) -> None:

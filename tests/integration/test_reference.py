@@ -1,0 +1,163 @@
+"""``opdb-ingestd db seed-reference`` makes a fresh database usable, once and for all:
+a second run changes nothing, rows already there are never touched, and neither is
+anything by ``db adopt``. After seeding, the README's SPS call lands at once instead of
+waiting 15 minutes for parents and being dead-lettered."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+from support import count, running_service, wait_until
+
+from daemon import cli, migrations
+from daemon.errors import IngestError
+from daemon.reference import seed
+from daemon.settings import Settings
+from opdb.models import Base
+from opdb.publish import Publisher
+from opdb.reference import REFERENCE_ROWS
+from opdb.urls import WRITE_LOCK_KEY
+
+pytestmark = pytest.mark.integration
+
+EXPECTED = {
+    "sps_module": 4,
+    "sps_camera": 16,
+    "mcs_camera": 2,
+    "cobra_motor_axis": 2,
+    "cobra_motor_direction": 2,
+    "cloud_condition": 4,
+}
+
+
+def snapshot(url: str) -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every opDB table with its xmin, which changes if a row is rewritten."""
+    found: dict[str, set[tuple[Any, ...]]] = {}
+    with psycopg.connect(url) as connection:
+        for table in Base.metadata.sorted_tables:
+            query = sql.SQL("SELECT xmin::text, t.* FROM {} AS t").format(
+                sql.Identifier(table.name)
+            )
+            found[table.name] = set(connection.execute(query).fetchall())
+    return found
+
+
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, *args: str
+) -> tuple[int, str]:
+    monkeypatch.setenv("OPDB_DATABASE_URL", url)
+    code = cli.main(list(args))
+    return code, capsys.readouterr().out
+
+
+def test_seed_reference_loads_the_standard_rows_once(
+    opdb_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert {table: count(opdb_url, table) for table in EXPECTED} == dict.fromkeys(EXPECTED, 0)
+    code, out = run_cli(monkeypatch, capsys, opdb_url, "db", "seed-reference")
+    assert code == 0
+    assert "sps_camera: 16 added, 0 already there" in out
+    assert {table: count(opdb_url, table) for table in EXPECTED} == EXPECTED
+    assert set(REFERENCE_ROWS) == set(EXPECTED)
+
+    before = snapshot(opdb_url)
+    code, out = run_cli(monkeypatch, capsys, opdb_url, "db", "seed-reference")
+    assert code == 0
+    assert "sps_module: 0 added, 4 already there" in out
+    assert snapshot(opdb_url) == before
+
+
+def test_adopt_and_seed_never_touch_rows_already_there(
+    scratch_databases: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # An opDB from before this project: the baseline schema, no migration history,
+    # and the site's own rows in two of the static tables.
+    url = scratch_databases("opdb_adopted")
+    migrations.upgrade(url, migrations.BASELINE)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP TABLE alembic_version")
+        connection.execute("INSERT INTO sps_module VALUES (1, 'SM1 (site name)')")
+        connection.execute("INSERT INTO mcs_camera VALUES (1, 'rmod', 'as the summit spells it')")
+    site_rows = snapshot(url)
+
+    code, _ = run_cli(monkeypatch, capsys, url, "db", "adopt")
+    assert code == 0
+    assert snapshot(url) == site_rows
+
+    code, out = run_cli(monkeypatch, capsys, url, "db", "seed-reference")
+    assert code == 0
+    assert "sps_module: 3 added, 1 already there" in out
+    assert "mcs_camera: 1 added, 1 already there" in out
+    seeded = snapshot(url)
+    for table, rows in site_rows.items():
+        assert rows <= seeded[table], table  # same values, same xmin: untouched
+    assert {table: len(seeded[table]) for table in EXPECTED} == EXPECTED
+
+
+def test_seed_reference_on_a_database_without_tables_says_what_to_do(
+    scratch_databases: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = scratch_databases("opdb_empty")
+    monkeypatch.setenv("OPDB_DATABASE_URL", url)
+    assert cli.main(["db", "seed-reference"]) == 1
+    error = capsys.readouterr().err
+    assert "run `opdb-ingestd migrate` first" in error
+    assert "Traceback" not in error
+
+
+async def test_after_seeding_the_readme_sps_call_lands_at_once(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = settings.libpq_url
+    assert run_cli(monkeypatch, capsys, url, "db", "seed-reference")[0] == 0
+
+    def actor() -> None:
+        with Publisher(
+            "sps",
+            amqp_url=settings.amqp_url,
+            exchange=settings.exchange,
+            spool_path=tmp_path / "spool.sqlite",
+        ) as publisher:
+            publisher.publish_sps_exposure(
+                [
+                    {
+                        "pfs_visit_id": 123456,
+                        "sps_camera_id": camera,
+                        "exptime": 900.0,
+                        "time_exp_start": "2026-11-24T21:05:00",
+                        "time_exp_end": "2026-11-24T21:20:00",
+                    }
+                    for camera in (1, 2, 3)
+                ],
+                sps_visit={"pfs_visit_id": 123456, "exp_type": "object"},
+            )
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (123456)")
+    async with running_service(settings):
+        await asyncio.to_thread(actor)
+        await wait_until(lambda: count(url, "sps_exposure") == 3, 10, "3 sps_exposure rows")
+
+
+def test_seed_reference_waits_for_no_migration_and_writes_nothing_during_one(
+    opdb_url: str,
+) -> None:
+    with psycopg.connect(opdb_url, autocommit=True) as migrator:
+        migrator.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK_KEY,))
+        with pytest.raises(IngestError, match="a migration is running"):
+            seed(opdb_url)
+    assert count(opdb_url, "sps_module") == 0
+    assert seed(opdb_url)["sps_module"] == 4
