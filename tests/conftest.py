@@ -154,7 +154,7 @@ def broker_under_test(request: pytest.FixtureRequest) -> Iterator[BrokerUnderTes
         with warnings.catch_warnings():
             # testcontainers 4.15 decorates RabbitMqContainer.readiness_probe with its own
             # deprecated @wait_container_is_ready: a warning about the library's code, not
-            # ours, raised when the module is imported. Only that warning is let through.
+            # ours, raised when the module is imported. Only that warning is silenced.
             warnings.filterwarnings(
                 "ignore",
                 message=r"The @wait_container_is_ready decorator is deprecated",

@@ -176,6 +176,13 @@ fi
 work=$(mktemp -d /tmp/opdb-containers.XXXXXX)
 chmod 711 "$work"
 export DOCKER_HOST="unix://$work/docker.sock"
+# The client of the docker.io package, as on a fresh machine, even where another docker
+# comes first on PATH (also for the tests' `docker exec`).
+if client=$(dpkg -L docker.io 2>/dev/null | grep -x /usr/bin/docker); then
+    mkdir "$work/bin"
+    ln -s "$client" "$work/bin/docker"
+    export PATH="$work/bin:$PATH"
+fi
 echo '{}' >"$work/daemon.json" # not /etc/docker/daemon.json: this engine is ours alone
 made_bridge=1
 # setsid: a Ctrl-C at the terminal reaches this script, whose trap stops the engine
@@ -199,7 +206,7 @@ for _ in $(seq 1 60); do
     fi
     sleep 0.5
 done
-docker version --format 'containers: engine {{.Server.Version}} at {{.Server.Os}}, pid '"$dockerd_pid"
+docker version --format 'containers: engine {{.Server.Version}} (pid '"$dockerd_pid"'), client {{.Client.Version}} at '"$(command -v docker)"
 
 # -- 3. images --------------------------------------------------------------------------
 phase images
