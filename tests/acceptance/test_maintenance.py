@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 from conftest import DaemonProcess, run_cli
+from pydantic import SecretStr
 from support import (
     count,
     declare_topology,
@@ -25,6 +27,7 @@ from support import (
 
 from daemon import maintenance, migrations
 from daemon.settings import Settings
+from opdb.urls import with_database
 
 pytestmark = pytest.mark.acceptance
 
@@ -232,3 +235,204 @@ def test_migrate_with_backup_writes_a_dump(visit_settings: Settings, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert backup.stat().st_size > 10_000
     assert migrations.database_revision(visit_settings.libpq_url) == "t001"
+
+
+# -- migrate checks everything before it switches anything ----------------------------
+
+
+def _switch_row(settings: Settings) -> tuple[Any, ...]:
+    with psycopg.connect(settings.libpq_url) as conn:
+        row = conn.execute("SELECT * FROM opdb_ingest.maintenance").fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def _refused_in_one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_typos_and_bad_paths_leave_maintenance_as_it_was(
+    visit_settings: Settings, tmp_path: Path
+) -> None:
+    settings = visit_settings
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    earlier_backup = tmp_path / "earlier.dump"
+    earlier_backup.write_bytes(b"the backup of an earlier attempt")
+    mistakes = {
+        ("--to", "nonsense"): "unknown revision 'nonsense'",
+        ("--to", "0004"): "unknown revision '0004'",
+        ("--lock-timeout", "10x"): "--lock-timeout '10x' is not a PostgreSQL duration",
+        ("--backup", str(not_a_folder / "before.dump")): "cannot write the backup file",
+        ("--backup", str(earlier_backup)): "already exists",
+        ("--to", "base"): "without --yes-drop-data",
+    }
+    head = migrations.head_revision()
+    # Once with maintenance off (the usual case) and once on, as an operator left it.
+    for reason in (None, "UPS test"):
+        if reason:
+            assert run_cli(settings, "maintenance", "on", "--reason", reason).returncode == 0
+        before = _switch_row(settings)
+        for args, expected in mistakes.items():
+            line = _refused_in_one_line(run_cli(settings, "migrate", *args, script=NEXT_RELEASE))
+            assert expected in line, line
+            assert _switch_row(settings) == before, f"{args} changed the maintenance switch"
+            assert migrations.database_revision(settings.libpq_url) == head
+    assert earlier_backup.read_bytes() == b"the backup of an earlier attempt"
+    assert count(settings.libpq_url, "pfs_visit") == 1
+
+
+def test_migrate_with_an_unusable_url_says_so_in_one_line(visit_settings: Settings) -> None:
+    gone = visit_settings.model_copy(
+        update={"database_url": SecretStr(with_database(visit_settings.libpq_url, "no_such_db"))}
+    )
+    line = _refused_in_one_line(run_cli(gone, "migrate"))
+    assert "cannot connect to the database" in line
+    assert "no_such_db" in line
+
+
+def test_migrate_on_an_opdb_without_history_asks_for_adopt(
+    scratch_databases: Callable[..., str],
+) -> None:
+    url = scratch_databases()
+    migrations.upgrade(url, migrations.BASELINE)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE alembic_version")
+    settings = Settings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:5672/")
+    line = _refused_in_one_line(run_cli(settings, "migrate"))
+    assert "run `opdb-ingestd db adopt` first" in line
+    assert "DuplicateTable" not in line
+    assert migrations.database_revision(url) is None
+
+
+async def test_migrate_at_the_target_does_not_pause_a_running_daemon(
+    visit_settings: Settings, start_daemon: Callable[..., DaemonProcess], tmp_path: Path
+) -> None:
+    settings = visit_settings
+    daemon = start_daemon(settings)
+    await asyncio.to_thread(daemon.wait_running)
+    switch = _switch_row(settings)
+    backup = tmp_path / "new" / "before.dump"
+    seen: set[str] = set()
+    command = asyncio.create_task(
+        asyncio.to_thread(run_cli, settings, "migrate", "--backup", str(backup))
+    )
+    while not command.done():
+        seen.update(_states(settings))
+        await asyncio.sleep(0.02)
+    done = command.result()
+    assert done.returncode == 0, done.stderr
+    assert "already at revision" in done.stderr
+    await asyncio.sleep(0.5)  # a pause would show up within two reports
+    seen.update(_states(settings))
+    assert seen == {"running"}
+    assert _switch_row(settings) == switch
+    assert not backup.exists()
+    assert not backup.parent.exists()
+    assert await asyncio.to_thread(daemon.stop) == 0
+
+
+def test_below_the_baseline_needs_the_flag_and_names_what_it_drops(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    line = _refused_in_one_line(run_cli(settings, "migrate", "--to", "base"))
+    assert "--yes-drop-data" in line
+    assert "table pfs_visit (" in line
+    assert count(settings.libpq_url, "pfs_visit") == 1
+    shown = run_cli(settings, "migrate", "--to", "base", "--dry-run")
+    assert shown.returncode == 0, shown.stderr
+    assert "DROP TABLE pfs_visit;" in shown.stdout
+    dropped = run_cli(settings, "migrate", "--to", "base", "--yes-drop-data")
+    assert dropped.returncode == 0, dropped.stderr
+    assert "downgrade 0003 -> base" in dropped.stderr
+    assert "table pfs_visit (" in dropped.stderr
+    assert migrations.database_revision(settings.libpq_url) is None
+    assert scalar(settings.libpq_url, "SELECT to_regclass('pfs_visit') IS NULL")
+
+
+def test_a_downgrade_dropping_a_column_with_values_needs_the_flag(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    head = migrations.head_revision()
+    up = run_cli(settings, "migrate", script=NEXT_RELEASE)
+    assert up.returncode == 0, up.stderr
+    empty_column = run_cli(settings, "migrate", "--to", head, script=NEXT_RELEASE)
+    assert empty_column.returncode == 0, empty_column.stderr
+    assert f"downgrade t001 -> {head}" in empty_column.stderr
+    assert "upgrad" not in empty_column.stderr
+    assert "maintenance off" in empty_column.stderr
+    assert run_cli(settings, "migrate", script=NEXT_RELEASE).returncode == 0
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO tel_status (pfs_visit_id, status_sequence_id, test_note) "
+            "VALUES (1, 1, 'kept')"
+        )
+    line = _refused_in_one_line(run_cli(settings, "migrate", "--to", head, script=NEXT_RELEASE))
+    assert "column tel_status.test_note (holds values)" in line
+    assert migrations.database_revision(settings.libpq_url) == "t001"
+    confirmed = run_cli(settings, "migrate", "--to", head, "--yes-drop-data", script=NEXT_RELEASE)
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert migrations.database_revision(settings.libpq_url) == head
+    assert not maintenance.read_switch(settings.libpq_url).enabled
+
+
+def test_dry_run_shows_either_direction_with_the_session_timeouts(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    up = run_cli(settings, "migrate", "--dry-run", "--lock-timeout", "3s", script=NEXT_RELEASE)
+    assert up.returncode == 0, up.stderr
+    assert up.stdout.index("SET lock_timeout = '3s';") < up.stdout.index("ALTER TABLE")
+    assert "SET statement_timeout = '30min';" in up.stdout
+    down = run_cli(settings, "migrate", "--dry-run", "--to", "0002")
+    assert down.returncode == 0, down.stderr
+    assert "downgrade 0003 -> 0002" in down.stderr
+    assert down.stdout.index("SET lock_timeout = '10s';") < down.stdout.index(
+        "DROP TABLE opdb_ingest.maintenance;"
+    )
+    assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
+    assert not maintenance.read_switch(settings.libpq_url).enabled
+
+
+async def test_downgrade_then_upgrade_round_trip_under_load(
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = visit_settings
+    head = migrations.head_revision()
+    total, marked = 1500, 0
+    old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 200)
+    new = start_daemon(settings, script=NEXT_RELEASE)
+    for args, reached in (((), "t001"), (("--to", head), head), ((), "t001")):
+        moved = await asyncio.to_thread(
+            run_cli, settings, "migrate", "--timeout", "30", *args, script=NEXT_RELEASE
+        )
+        assert moved.returncode == 0, moved.stderr
+        assert f"is at revision {reached}" in moved.stdout
+        assert migrations.database_revision(settings.libpq_url) == reached
+        print(moved.stderr.strip().splitlines()[-1])
+        # Whichever daemon matches the revision now writes, stream or no stream.
+        await publish(amqp_url, settings.exchange, _stream(settings, 20, first=10_000 + marked))
+        marked += 20
+        await wait_until(
+            lambda m=marked: (
+                scalar(  # type: ignore[misc]
+                    settings.libpq_url,
+                    "SELECT count(*) FROM tel_status WHERE status_sequence_id >= 10000",
+                )
+                == m
+            ),
+            20,
+            f"writes at revision {reached}",
+        )
+    await stream
+    await wait_until(lambda: _ledger(settings) == total + marked, 60, "every event")
+    assert await asyncio.to_thread(old.stop) == 0
+    assert await asyncio.to_thread(new.stop) == 0
+    assert count(settings.libpq_url, "tel_status") == total + marked
+    assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0

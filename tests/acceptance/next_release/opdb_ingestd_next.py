@@ -6,6 +6,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+# Run as a script, this file would import the installed package, which may be another
+# checkout: the code under test is the repository this file belongs to.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 from sqlalchemy import Column, String
 
 from daemon import cli, migrations
