@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import DaemonProcess, run_cli
+from conftest import DaemonProcess, daemon_environment, run_cli
 from pydantic import SecretStr
 from support import (
     count,
@@ -436,3 +437,76 @@ async def test_downgrade_then_upgrade_round_trip_under_load(
     assert await asyncio.to_thread(new.stop) == 0
     assert count(settings.libpq_url, "tel_status") == total + marked
     assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+
+
+async def test_backup_runs_while_the_daemon_keeps_committing(
+    visit_settings: Settings,
+    amqp_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+    scratch_databases: Callable[..., str],
+    tmp_path: Path,
+) -> None:
+    settings = visit_settings
+    daemon = start_daemon(settings)
+    await asyncio.to_thread(daemon.wait_running)
+    backup = tmp_path / "backups" / "opdb" / "before.dump"  # folders that do not exist yet
+    # pg_dump waits for a lock on a table the stream never writes, so the backup lasts
+    # as long as this test wants, as a long dump of the real opDB would.
+    blocker = await psycopg.AsyncConnection.connect(settings.libpq_url)
+    await blocker.execute("LOCK TABLE mcs_data IN ACCESS EXCLUSIVE MODE")
+    migrate = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(NEXT_RELEASE),
+        "migrate",
+        "--backup",
+        str(backup),
+        env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert migrate.stderr is not None
+    said = b""
+    try:
+        while b"backing up" not in said:
+            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
+            assert line, f"migrate ended before backing up: {said.decode()}"
+            said += line
+        before = _ledger(settings)
+        total = 900
+        stream = asyncio.create_task(
+            publish_paced(amqp_url, settings.exchange, _stream(settings, total), per_second=300)
+        )
+        seen: set[str] = set()
+        for _ in range(35):  # 3.5 s into the backup, while the stream flows
+            seen.update(_states(settings))
+            await asyncio.sleep(0.1)
+        during = _ledger(settings)
+    finally:
+        await blocker.close()
+    out, rest = await asyncio.wait_for(migrate.communicate(), 120)
+    stderr = (said + rest).decode()
+    assert migrate.returncode == 0, stderr
+    print(stderr)
+    assert "is at revision t001" in out.decode()
+    assert seen == {"running"}, "the daemon paused during the backup"
+    assert during > before + 300, "the daemon did not keep committing during the backup"
+    assert "MB written, " in stderr, "no progress shown"
+    assert stderr.index("backup done") < stderr.index("maintenance on")
+    await stream
+    await wait_until(lambda: _ledger(settings) == total, 60, "every event")
+    assert await asyncio.to_thread(daemon.stop) == 0
+
+    # What the README says a restore does: events committed after the backup began are
+    # not in it, and only the live ledger, saved before restoring, names them.
+    restored = scratch_databases("opdb_restored")
+    await asyncio.to_thread(
+        subprocess.run,
+        ["pg_restore", "--no-owner", "--dbname", restored, str(backup)],
+        check=True,
+        timeout=120,
+    )
+    in_backup = int(scalar(restored, "SELECT count(*) FROM opdb_ingest.event_ledger"))
+    assert migrations.database_revision(restored) == migrations.head_revision()
+    assert before <= in_backup < during
+    print(f"{total - in_backup} of {total} events were committed after the backup began")
