@@ -7,7 +7,11 @@ code knows which revision is head, and so which schema it can write into.
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,7 +70,8 @@ def alembic_config(
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
     if EXTRA_VERSION_LOCATIONS:
         locations = [SCRIPT_LOCATION / "versions", *EXTRA_VERSION_LOCATIONS]
-        config.set_main_option("version_locations", " ".join(str(p) for p in locations))
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     if connection is not None:
         config.attributes["connection"] = connection
     if options is not None:
@@ -204,6 +209,77 @@ def stamp(database_url: str, revision: str) -> None:
 
 
 BASELINE = "0001"
+KINDS = ("additive", "breaking")
+
+
+def revision_kind(revision: str) -> str:
+    """Whether code built for the revision before ``revision`` can keep writing once it
+    is applied ("additive") or not ("breaking"); undeclared counts as breaking."""
+    found = _find(revision)
+    if found is None:
+        raise ConfigurationError(f"unknown revision {revision!r}")
+    kind = getattr(found.module, "kind", "breaking")
+    if kind not in KINDS:
+        raise ConfigurationError(f"revision {revision} declares kind {kind!r}, not one of {KINDS}")
+    return str(kind)
+
+
+# Squawk rules about style, not about what locks or breaks running code: an additive
+# revision may trip them (the reference schema itself uses integer and varchar columns).
+STYLE_RULES = frozenset(
+    {
+        "ban-char-field",
+        "prefer-big-int",
+        "prefer-bigint-over-int",
+        "prefer-bigint-over-smallint",
+        "prefer-identity",
+        "prefer-robust-stmts",
+        "prefer-text-field",
+        "prefer-timestamp-tz",
+        "prefer-timestamptz",
+    }
+)
+
+
+def lint(revision: str, pg_version: str = "15") -> list[str]:
+    """Squawk's findings on the SQL that applies ``revision`` (as ``alembic upgrade --sql``
+    prints it), leaving out the style rules: one line per finding, empty when clean."""
+    squawk = shutil.which("squawk")
+    if squawk is None:
+        raise ConfigurationError("squawk is not installed (pip install squawk-cli)")
+    found = _find(revision)
+    if found is None:
+        raise ConfigurationError(f"unknown revision {revision!r}")
+    down = found.down_revision
+    if not isinstance(down, str | None):
+        raise ConfigurationError(f"revision {revision} merges several; lint each branch")
+    upgrade_sql = offline_sql(down, found.revision)
+    result = subprocess.run(
+        [
+            squawk,
+            "--reporter",
+            "json",
+            f"--pg-version={pg_version}",
+            "--stdin-filepath",
+            f"{revision}.sql",
+        ],
+        input=upgrade_sql,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        findings = json.loads(result.stdout or "[]")
+    except json.JSONDecodeError as exc:
+        raise ConfigurationError(f"squawk failed: {result.stderr.strip()}") from exc
+    lines = upgrade_sql.splitlines()
+    return [
+        f"{revision}: {f['rule_name']}: {lines[f['line']].strip()}"
+        for f in findings
+        if f["rule_name"] not in STYLE_RULES
+    ]
+
+
 _ADOPT_CHECK_SCHEMA = "opdb_adopt_check"
 
 
