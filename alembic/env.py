@@ -14,7 +14,8 @@ else from ``-x lock_timeout=... -x statement_timeout=...``, else the defaults.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, create_engine, pool
+from alembic.runtime.migration import MigrationInfo
+from sqlalchemy import Connection, Engine, create_engine, pool, text
 
 from alembic import context
 from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
@@ -45,6 +46,37 @@ def _session_statements() -> list[str]:
     )
 
 
+# The revision that creates opdb_ingest.schema_revision: from it on, each revision
+# applied is recorded there with its kind, in the same transaction as its DDL.
+_RECORDED_FROM = "0004"
+
+
+def _recorded(revision: str) -> bool:
+    """True when ``revision`` is at or after the one that creates the record table."""
+    script = context.script
+    return any(r.revision == _RECORDED_FROM for r in script.iterate_revisions(revision, "base"))
+
+
+_RECORD = text(
+    "INSERT INTO opdb_ingest.schema_revision (revision, down_revision, kind) "
+    "VALUES (:revision, :down, :kind) ON CONFLICT (revision) DO UPDATE SET "
+    "down_revision = EXCLUDED.down_revision, kind = EXCLUDED.kind, applied_at = now()"
+)
+_FORGET = text("DELETE FROM opdb_ingest.schema_revision WHERE revision = :revision")
+
+
+def _record_revision(*, ctx: object, step: MigrationInfo, **_: object) -> None:
+    if step.is_stamp or step.up_revision_id is None:
+        return
+    revision = step.up_revision_id
+    if step.is_upgrade and _recorded(revision):
+        kind = getattr(step.up_revision.module, "kind", "breaking")
+        (down,) = step.down_revision_ids or (None,)
+        context.execute(_RECORD.bindparams(revision=revision, down=down, kind=kind))
+    elif not step.is_upgrade and revision != _RECORDED_FROM and _recorded(revision):
+        context.execute(_FORGET.bindparams(revision=revision))
+
+
 def _include_name(name: str | None, type_: str, _parent: object) -> bool:
     # Autogenerate looks only at the opDB tables and the daemon's bookkeeping schema,
     # never at whatever else an instance's database may hold.
@@ -59,6 +91,7 @@ def _configure(**kwargs: object) -> None:
         compare_type=True,
         compare_server_default=True,
         transaction_per_migration=True,
+        on_version_apply=_record_revision,
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -36,6 +36,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
         lock_timeout=args.lock_timeout,
         statement_timeout=args.statement_timeout,
         allow_data_loss=args.yes_drop_data,
+        pause=args.pause,
     )
     if args.dry_run:
         print(maintenance.dry_run(settings.libpq_url, plan, say=_say), end="")
@@ -171,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument(
         "--dry-run", action="store_true", help="print the SQL without touching the database"
+    )
+    migrate.add_argument(
+        "--pause",
+        action="store_true",
+        help="pause ingestion (maintenance mode) even when every revision is additive",
     )
     migrate.add_argument(
         "--timeout",

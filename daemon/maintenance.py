@@ -70,6 +70,39 @@ class MaintenanceError(IngestError):
 _REVISION_SQL = "SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version"
 
 
+# Walks down opdb_ingest.schema_revision from the database's revision; true when it
+# reaches the code's head through additive revisions only.
+_ADDITIVE_BEYOND_SQL = """
+WITH RECURSIVE chain AS (
+    SELECT revision, down_revision, kind, 1 AS depth
+    FROM opdb_ingest.schema_revision WHERE revision = %(database)s
+    UNION ALL
+    SELECT s.revision, s.down_revision, s.kind, c.depth + 1
+    FROM opdb_ingest.schema_revision AS s JOIN chain AS c ON s.revision = c.down_revision
+    WHERE c.down_revision <> %(head)s AND c.depth < 1000
+)
+SELECT coalesce(bool_and(kind = 'additive') AND bool_or(down_revision = %(head)s), false)
+FROM chain
+"""
+
+
+async def additive_beyond(
+    connection: psycopg.AsyncConnection[Any], database_revision: str, head: str
+) -> bool:
+    """True when every revision between ``head`` (the code's) and ``database_revision``
+    is additive, so code built for ``head`` may keep writing. Runs in a savepoint (or
+    its own transaction), so a database without the record table just answers no."""
+    try:
+        async with connection.transaction():
+            cursor = await connection.execute(
+                _ADDITIVE_BEYOND_SQL, {"database": database_revision, "head": head}
+            )
+            row = await cursor.fetchone()
+    except psycopg.errors.UndefinedTable:
+        return False
+    return bool(row and row[0])
+
+
 async def read_gate(connection: psycopg.AsyncConnection[Any], head: str) -> Gate:
     """The mode the database currently allows, read on an autocommit connection."""
     try:
@@ -78,7 +111,7 @@ async def read_gate(connection: psycopg.AsyncConnection[Any], head: str) -> Gate
     except psycopg.errors.UndefinedTable:
         return Gate(Mode.SCHEMA_MISMATCH, f"database has no schema history; code expects {head}")
     revision = row[0] if row else None
-    if revision != head:
+    if revision != head and not (revision and await additive_beyond(connection, revision, head)):
         return Gate(
             Mode.SCHEMA_MISMATCH,
             f"database is at revision {revision or 'none'}, code expects {head}",
@@ -309,6 +342,8 @@ class MigrationPlan:
     statement_timeout: str = DEFAULT_SESSION_OPTIONS["statement_timeout"]
     # Required to go below the baseline or to drop tables/columns that hold data.
     allow_data_loss: bool = False
+    # Use maintenance mode even when every step is additive.
+    pause: bool = False
 
     @property
     def session_options(self) -> dict[str, str]:
@@ -421,9 +456,65 @@ def migrate(libpq_url: str, plan: MigrationPlan, say: Callable[[str], None] = pr
                     f"backup done: {_megabytes(backup.size_bytes)} in {backup.seconds:.1f}s; "
                     f"it holds what was committed before {backup.started_at:%Y-%m-%d %H:%M:%S %Z}"
                 )
+            if not plan.pause and _additive(checked):
+                return _migrate_additive(libpq_url, plan, checked, say)
             return _migrate_paused(guard, libpq_url, plan, checked, backup_path, say)
         finally:
             guard.execute("SELECT pg_advisory_unlock_all()")
+
+
+# An additive revision runs while daemons write: its DDL may wait for a table lock only
+# briefly (writers queue behind a waiting lock), and tries again a little later.
+ADDITIVE_LOCK_TIMEOUT = "2s"
+ADDITIVE_TRIES = 5
+
+
+def _additive(checked: Checked) -> bool:
+    return checked.direction == "upgrade" and all(
+        migrations.revision_kind(r) == "additive" for r in checked.steps
+    )
+
+
+def _lock_was_busy(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, psycopg.errors.LockNotAvailable):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
+def _migrate_additive(
+    libpq_url: str, plan: MigrationPlan, checked: Checked, say: Callable[[str], None]
+) -> str | None:
+    """Apply additive revisions without maintenance: daemons built for the revision
+    below keep writing (the schema guard lets them, see ``additive_beyond``)."""
+    say(
+        f"every step is additive: applying without pausing ingestion (lock_timeout "
+        f"{ADDITIVE_LOCK_TIMEOUT}, up to {ADDITIVE_TRIES} tries)"
+    )
+    options = {**plan.session_options, "lock_timeout": ADDITIVE_LOCK_TIMEOUT}
+    began = time.monotonic()
+    for attempt in range(1, ADDITIVE_TRIES + 1):
+        try:
+            migrations.upgrade(libpq_url, checked.target or "base", options=options)
+            break
+        except Exception as exc:
+            where = migrations.database_revision(libpq_url)
+            if not _lock_was_busy(exc) or attempt == ADDITIVE_TRIES:
+                raise MaintenanceError(
+                    f"upgrade failed: {_one_line(exc)}. The database is at revision {where}; "
+                    "ingestion was never paused. Fix the cause and run `opdb-ingestd "
+                    "migrate` again (with --pause to apply it under maintenance)"
+                ) from exc
+            delay = float(2 ** (attempt - 1))
+            say(f"try {attempt}: a table was busy for {ADDITIVE_LOCK_TIMEOUT}; again in {delay:g}s")
+            time.sleep(delay)
+    reached = migrations.database_revision(libpq_url)
+    if reached != checked.target:
+        raise MaintenanceError(f"database is at {reached}, expected {checked.target}")
+    say(f"upgrade to {reached} done in {time.monotonic() - began:.1f}s without pausing ingestion")
+    return reached
 
 
 def _migrate_paused(

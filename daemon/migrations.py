@@ -323,10 +323,15 @@ def offline_sql(
     return output.getvalue()
 
 
-# Tables whose rows are the daemons' passing state, not data: dropping them loses
-# nothing a person needs (the maintenance switch and the daemons' reports).
+# Tables whose rows are the daemons' passing state or follow from the scripts, not
+# data: dropping them loses nothing a person needs.
 _TRANSIENT_TABLES = frozenset(
-    {"alembic_version", "opdb_ingest.maintenance", "opdb_ingest.daemon_instance"}
+    {
+        "alembic_version",
+        "opdb_ingest.maintenance",
+        "opdb_ingest.daemon_instance",
+        "opdb_ingest.schema_revision",
+    }
 )
 _DROP_TABLE = re.compile(r"^DROP TABLE (?:IF EXISTS )?([\w.\"]+)", re.MULTILINE | re.IGNORECASE)
 _DROP_COLUMN = re.compile(

@@ -18,8 +18,8 @@ from opdb.models import Base
 VERSIONS = Path(__file__).resolve().parent / "versions"
 
 
-def become_next_release() -> None:
-    migrations.EXTRA_VERSION_LOCATIONS.append(VERSIONS)
+def become_next_release(versions: Path = VERSIONS) -> None:
+    migrations.EXTRA_VERSION_LOCATIONS.append(versions)
     Base.metadata.tables["tel_status"].append_column(Column("test_note", String()))
 
 
