@@ -23,6 +23,7 @@ from support import (
     publish_paced,
     queue_depth,
     scalar,
+    take_all,
     wait_until,
 )
 
@@ -544,7 +545,6 @@ async def test_an_additive_revision_never_pauses_ingestion(
     seen.update(_states(settings))
     await stream
     await wait_until(lambda: _ledger(settings) == total, 60, "every event")
-    assert await asyncio.to_thread(daemon.stop) == 0
     gap = scalar(
         settings.libpq_url,
         "SELECT extract(epoch FROM max(gap)) FROM (SELECT committed_at - lag(committed_at) "
@@ -563,3 +563,12 @@ async def test_an_additive_revision_never_pauses_ingestion(
     assert _switch_row(settings) == switch
     assert count(settings.libpq_url, "tel_status") == total
     assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+
+    # An actor on the newer release sends the new column to the old daemon: refused,
+    # saying why, and kept for a replay once the daemon is upgraded.
+    await publish(amqp_url, settings.exchange, _stream(settings, 1, first=total, test_note="x"))
+    (refused,) = await take_all(amqp_url, settings.dead_letter_queue, expect=1, wait_s=20)
+    detail = str(refused.headers["x-opdb-detail"])
+    assert "column 'test_note': unknown column" in detail
+    assert "newer release" in detail
+    assert await asyncio.to_thread(daemon.stop) == 0
