@@ -19,6 +19,7 @@ from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
 from daemon.errors import IngestError
 from daemon.logs import configure_logging, get_logger, mask_secrets
+from daemon.revision import register as register_revision
 from daemon.service import IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
@@ -219,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="bring an opDB created before this project under migration control",
     )
     adopt.set_defaults(handler=_adopt)
+    register_revision(db_commands)
 
     run = commands.add_parser("run", help="consume events from RabbitMQ and write them")
     run.set_defaults(handler=_run)
