@@ -14,6 +14,11 @@ revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+# "additive" (expand: only new nullable or defaulted columns, new tables, wider types,
+# indexes built concurrently; code built for the revision before keeps writing) or
+# "breaking" (contract: everything else; applied under maintenance). See "Changing the
+# schema" in the README; the lint test holds an additive revision to its word.
+kind: str = "breaking"
 
 
 def upgrade() -> None:

@@ -124,3 +124,30 @@ class DaemonInstance(BookkeepingBase):
     rows_last_minute: Mapped[int] = mapped_column(
         Integer, nullable=False, comment="Rows it committed in the last 60 s"
     )
+
+
+class SchemaRevision(BookkeepingBase):
+    """Each revision applied since 0004, with its kind: a daemon built for an older
+    revision reads it to know whether every revision beyond its own is additive, and so
+    whether it may keep writing."""
+
+    __tablename__ = "schema_revision"
+    __table_args__ = (CheckConstraint("kind IN ('additive', 'breaking')", name="kind"),)
+
+    revision: Mapped[str] = mapped_column(
+        String(32), primary_key=True, comment="Alembic revision id"
+    )
+    down_revision: Mapped[str | None] = mapped_column(
+        String(32), comment="The revision it was applied on top of"
+    )
+    kind: Mapped[str] = mapped_column(
+        String(16),
+        nullable=False,
+        comment="additive: code of the revision below keeps writing; breaking: it may not",
+    )
+    applied_at: Mapped[datetime.datetime] = mapped_column(
+        TIMESTAMP(timezone=True),
+        nullable=False,
+        server_default=func.now(),
+        comment="When it was applied",
+    )

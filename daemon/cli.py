@@ -20,6 +20,7 @@ from daemon.dlq import register as register_dlq
 from daemon.errors import IngestError
 from daemon.logs import configure_logging, get_logger, mask_secrets
 from daemon.reference import register as register_seed_reference
+from daemon.revision import register as register_revision
 from daemon.service import IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
@@ -30,27 +31,20 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     where = mask_url(settings.sqlalchemy_url)
-    if args.dry_run:
-        try:
-            start = migrations.database_revision(settings.sqlalchemy_url)
-        except SQLAlchemyError as exc:
-            print(
-                f"-- cannot read the current revision ({exc.__class__.__name__}); "
-                "showing the SQL from an empty database",
-                file=sys.stderr,
-            )
-            start = None
-        migrations.offline_sql(start, args.to)
-        return 0
     plan = maintenance.MigrationPlan(
         target=args.to,
         backup=args.backup,
         wait_timeout_s=args.timeout,
         lock_timeout=args.lock_timeout,
         statement_timeout=args.statement_timeout,
+        allow_data_loss=args.yes_drop_data,
+        pause=args.pause,
     )
+    if args.dry_run:
+        print(maintenance.dry_run(settings.libpq_url, plan, say=_say), end="")
+        return 0
     reached = maintenance.migrate(settings.libpq_url, plan, say=_say)
-    print(f"{where} is at revision {reached}")
+    print(f"{where} is at revision {reached or 'base'}")
     return 0
 
 
@@ -158,15 +152,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser(
         "migrate",
-        help="move the database to a schema revision under maintenance mode",
-        description="Switch maintenance on and wait for every daemon to pause, optionally "
-        "back up, run alembic with lock and statement timeouts, check the revision reached, "
-        "and switch maintenance off again if it was off before.",
+        help="move the database to a schema revision (up or down) under maintenance mode",
+        description="Check the target, the URL, the backup path and the database's history "
+        "before changing anything; at the target already, do nothing. Otherwise optionally "
+        "back up while the daemons keep writing, switch maintenance on and wait for every "
+        "daemon to pause, run alembic with lock and statement timeouts, check the revision "
+        "reached, and switch maintenance off again if it was off before.",
     )
     migrate.add_argument("--to", default="head", metavar="REV", help="target revision")
-    migrate.add_argument("--backup", metavar="FILE", help="pg_dump the database here first")
+    migrate.add_argument(
+        "--backup",
+        metavar="FILE",
+        help="pg_dump the database here first (folders are created; never overwrites)",
+    )
+    migrate.add_argument(
+        maintenance.CONFIRM_FLAG,
+        dest="yes_drop_data",
+        action="store_true",
+        help="allow a downgrade below the baseline (--to base) or one that drops tables "
+        "or columns holding data",
+    )
     migrate.add_argument(
         "--dry-run", action="store_true", help="print the SQL without touching the database"
+    )
+    migrate.add_argument(
+        "--pause",
+        action="store_true",
+        help="pause ingestion (maintenance mode) even when every revision is additive",
     )
     migrate.add_argument(
         "--timeout",
@@ -177,15 +189,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument(
         "--lock-timeout",
-        default="10s",
+        default=migrations.DEFAULT_SESSION_OPTIONS["lock_timeout"],
         metavar="T",
-        help="give up a DDL statement that waits this long for a lock (default 10s)",
+        help="give up a DDL statement that waits this long for a lock (default %(default)s)",
     )
     migrate.add_argument(
         "--statement-timeout",
-        default="30min",
+        default=migrations.DEFAULT_SESSION_OPTIONS["statement_timeout"],
         metavar="T",
-        help="give up a statement that runs this long (default 30min)",
+        help="give up a statement that runs this long (default %(default)s)",
     )
     migrate.set_defaults(handler=_migrate)
 
@@ -210,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     adopt.set_defaults(handler=_adopt)
     register_seed_reference(db_commands)
+    register_revision(db_commands)
 
     run = commands.add_parser("run", help="consume events from RabbitMQ and write them")
     run.set_defaults(handler=_run)

@@ -40,6 +40,7 @@ from sqlalchemy.types import TypeEngine
 
 from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from daemon.errors import IngestError
+from daemon.maintenance import additive_beyond
 from opdb.contract import Event, EventRejected, Op, Reason
 from opdb.urls import WRITE_LOCK_KEY
 
@@ -217,6 +218,8 @@ class Writer:
     ) -> None:
         self._conninfo = conninfo
         self._expected_revision = expected_revision
+        # Later revisions found additive all the way down to ours: we write into them.
+        self._additive_beyond: set[str] = set()
         self._copy_min_rows = copy_min_rows
         self._connect_timeout_s = connect_timeout_s
         self._plans = {t.name: _TablePlan.of(t) for t in metadata.sorted_tables}
@@ -364,7 +367,13 @@ class Writer:
         unlocked, revision = row
         if not unlocked:
             raise WritesGated("a migration holds the write lock")
-        if revision != self._expected_revision:
+        if revision != self._expected_revision and revision not in self._additive_beyond:
+            if revision and await additive_beyond(
+                cursor.connection, revision, self._expected_revision
+            ):
+                # A revision's kind never changes: ask once per revision.
+                self._additive_beyond.add(revision)
+                return
             raise WritesGated(
                 f"database is at revision {revision}, code expects {self._expected_revision}"
             )

@@ -536,7 +536,13 @@ def _row_error_text(error: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     if kind == "missing":
         return f"row {row}: missing required column {column!r}"
     if kind == "extra_forbidden":
-        return f"row {row} column {_echo(column)}: unknown column"
+        # Most often a publisher built for a newer schema than the daemon writes into:
+        # say so, so the actor's developers know to wait for the upgrade, not fix a typo.
+        return (
+            f"row {row} column {_echo(column)}: unknown column: not in the schema this side "
+            "was built for; if the publisher is on a newer release, migrate the database and "
+            "upgrade the daemon first, then replay this event from the dead-letter queue"
+        )
     where = f"row {row} column {column!r} ({labels[column]})"
     if len(loc) > 2:
         where += " element " + "".join(f"[{part}]" for part in loc[2:])

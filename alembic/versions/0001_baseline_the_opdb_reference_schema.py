@@ -19,6 +19,8 @@ revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# The baseline: before it there is nothing to write into: see "Changing the schema" in the README.
+kind: str = "breaking"
 
 
 def upgrade() -> None:

@@ -17,6 +17,8 @@ revision: str = '0002'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# A new schema and table only: see "Changing the schema" in the README.
+kind: str = "additive"
 
 
 def upgrade() -> None:

@@ -17,6 +17,8 @@ revision: str = '0003'
 down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# New tables only: see "Changing the schema" in the README.
+kind: str = "additive"
 
 
 def upgrade() -> None:

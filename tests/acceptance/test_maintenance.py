@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +12,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import DaemonProcess, run_cli
+from conftest import DaemonProcess, daemon_environment, run_cli
+from pydantic import SecretStr
 from support import (
     count,
     declare_topology,
@@ -20,15 +23,19 @@ from support import (
     publish_paced,
     queue_depth,
     scalar,
+    take_all,
     wait_until,
 )
 
 from daemon import maintenance, migrations
 from daemon.settings import Settings
+from opdb.urls import with_database
 
 pytestmark = pytest.mark.acceptance
 
 NEXT_RELEASE = Path(__file__).with_name("next_release") / "opdb_ingestd_next.py"
+# The same change as NEXT_RELEASE's (revision t002 instead of t001), declared breaking.
+BREAKING_RELEASE = NEXT_RELEASE.with_name("opdb_ingestd_breaking.py")
 
 
 def _ledger(settings: Settings) -> int:
@@ -164,20 +171,22 @@ async def test_schema_mismatch_holds_writes_until_corrected(
     assert any(r.get("state") == "schema_mismatch" for r in daemon.log_records())
 
 
-async def test_migrate_under_load_to_a_new_revision(
+async def test_migrate_under_load_to_a_breaking_revision(
     visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
     settings = visit_settings
     before = 1500
     old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, before, 200)
     migrated = await asyncio.to_thread(
-        run_cli, settings, "migrate", "--timeout", "30", script=NEXT_RELEASE
+        run_cli, settings, "migrate", "--timeout", "30", script=BREAKING_RELEASE
     )
     assert migrated.returncode == 0, migrated.stderr
-    assert migrations.database_revision(settings.libpq_url) == "t001"
+    print(migrated.stderr.strip().splitlines()[-1])
+    assert "maintenance on" in migrated.stderr
+    assert migrations.database_revision(settings.libpq_url) == "t002"
     await wait_until(lambda: _states(settings) == ["schema_mismatch"], 10, "the old daemon")
 
-    new = start_daemon(settings, script=NEXT_RELEASE)
+    new = start_daemon(settings, script=BREAKING_RELEASE)
     await stream
     after = _stream(settings, 100, first=before, test_note="written by the next release")
     await publish(amqp_url, settings.exchange, after)
@@ -201,7 +210,7 @@ async def test_failed_migration_stays_in_maintenance_and_says_how_to_recover(
     with psycopg.connect(settings.libpq_url) as blocker:
         blocker.execute("LOCK TABLE tel_status IN ACCESS EXCLUSIVE MODE")
         failed = await asyncio.to_thread(
-            run_cli, settings, "migrate", "--lock-timeout", "1s", script=NEXT_RELEASE
+            run_cli, settings, "migrate", "--lock-timeout", "1s", script=BREAKING_RELEASE
         )
     assert failed.returncode == 1
     assert "Maintenance stays ON" in failed.stderr
@@ -232,3 +241,334 @@ def test_migrate_with_backup_writes_a_dump(visit_settings: Settings, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert backup.stat().st_size > 10_000
     assert migrations.database_revision(visit_settings.libpq_url) == "t001"
+
+
+# -- migrate checks everything before it switches anything ----------------------------
+
+
+def _switch_row(settings: Settings) -> tuple[Any, ...]:
+    with psycopg.connect(settings.libpq_url) as conn:
+        row = conn.execute("SELECT * FROM opdb_ingest.maintenance").fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def _refused_in_one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_typos_and_bad_paths_leave_maintenance_as_it_was(
+    visit_settings: Settings, tmp_path: Path
+) -> None:
+    settings = visit_settings
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    earlier_backup = tmp_path / "earlier.dump"
+    earlier_backup.write_bytes(b"the backup of an earlier attempt")
+    mistakes = {
+        ("--to", "nonsense"): "unknown revision 'nonsense'",
+        ("--to", "0099"): "unknown revision '0099'",
+        ("--lock-timeout", "10x"): "--lock-timeout '10x' is not a PostgreSQL duration",
+        ("--backup", str(not_a_folder / "before.dump")): "cannot write the backup file",
+        ("--backup", str(earlier_backup)): "already exists",
+        ("--to", "base"): "without --yes-drop-data",
+    }
+    head = migrations.head_revision()
+    # With maintenance off (the usual case), then on as an operator left it (a few).
+    for reason, cases in ((None, list(mistakes)), ("UPS test", list(mistakes)[::3])):
+        if reason:
+            assert run_cli(settings, "maintenance", "on", "--reason", reason).returncode == 0
+        before = _switch_row(settings)
+        for args in cases:
+            expected = mistakes[args]
+            line = _refused_in_one_line(run_cli(settings, "migrate", *args, script=NEXT_RELEASE))
+            assert expected in line, line
+            assert _switch_row(settings) == before, f"{args} changed the maintenance switch"
+            assert migrations.database_revision(settings.libpq_url) == head
+    assert earlier_backup.read_bytes() == b"the backup of an earlier attempt"
+    assert count(settings.libpq_url, "pfs_visit") == 1
+
+
+def test_migrate_with_an_unusable_url_says_so_in_one_line(visit_settings: Settings) -> None:
+    gone = visit_settings.model_copy(
+        update={"database_url": SecretStr(with_database(visit_settings.libpq_url, "no_such_db"))}
+    )
+    line = _refused_in_one_line(run_cli(gone, "migrate"))
+    assert "cannot connect to the database" in line
+    assert "no_such_db" in line
+
+
+def test_migrate_on_an_opdb_without_history_asks_for_adopt(
+    scratch_databases: Callable[..., str],
+) -> None:
+    url = scratch_databases()
+    migrations.upgrade(url, migrations.BASELINE)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE alembic_version")
+    settings = Settings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:5672/")
+    line = _refused_in_one_line(run_cli(settings, "migrate"))
+    assert "run `opdb-ingestd db adopt` first" in line
+    assert "DuplicateTable" not in line
+    assert migrations.database_revision(url) is None
+
+
+async def test_migrate_at_the_target_does_not_pause_a_running_daemon(
+    visit_settings: Settings, start_daemon: Callable[..., DaemonProcess], tmp_path: Path
+) -> None:
+    settings = visit_settings
+    daemon = start_daemon(settings)
+    await asyncio.to_thread(daemon.wait_running)
+    switch = _switch_row(settings)
+    backup = tmp_path / "new" / "before.dump"
+    seen: set[str] = set()
+    command = asyncio.create_task(
+        asyncio.to_thread(run_cli, settings, "migrate", "--backup", str(backup))
+    )
+    while not command.done():
+        seen.update(_states(settings))
+        await asyncio.sleep(0.02)
+    done = command.result()
+    assert done.returncode == 0, done.stderr
+    assert "already at revision" in done.stderr
+    await asyncio.sleep(0.5)  # a pause would show up within two reports
+    seen.update(_states(settings))
+    assert seen == {"running"}
+    assert _switch_row(settings) == switch
+    assert not backup.exists()
+    assert not backup.parent.exists()
+    assert await asyncio.to_thread(daemon.stop) == 0
+
+
+def test_below_the_baseline_needs_the_flag_and_names_what_it_drops(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    line = _refused_in_one_line(run_cli(settings, "migrate", "--to", "base"))
+    assert "--yes-drop-data" in line
+    assert "table pfs_visit (" in line
+    assert count(settings.libpq_url, "pfs_visit") == 1
+    shown = run_cli(settings, "migrate", "--to", "base", "--dry-run")
+    assert shown.returncode == 0, shown.stderr
+    assert "DROP TABLE pfs_visit;" in shown.stdout
+    dropped = run_cli(settings, "migrate", "--to", "base", "--yes-drop-data")
+    assert dropped.returncode == 0, dropped.stderr
+    assert f"downgrade {migrations.head_revision()} -> base" in dropped.stderr
+    assert "table pfs_visit (" in dropped.stderr
+    assert migrations.database_revision(settings.libpq_url) is None
+    assert scalar(settings.libpq_url, "SELECT to_regclass('pfs_visit') IS NULL")
+
+
+def test_a_downgrade_dropping_a_column_with_values_needs_the_flag(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    head = migrations.head_revision()
+    up = run_cli(settings, "migrate", script=NEXT_RELEASE)
+    assert up.returncode == 0, up.stderr
+    empty_column = run_cli(settings, "migrate", "--to", head, script=NEXT_RELEASE)
+    assert empty_column.returncode == 0, empty_column.stderr
+    assert f"downgrade t001 -> {head}" in empty_column.stderr
+    assert "upgrad" not in empty_column.stderr
+    assert "maintenance off" in empty_column.stderr
+    assert run_cli(settings, "migrate", script=NEXT_RELEASE).returncode == 0
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO tel_status (pfs_visit_id, status_sequence_id, test_note) "
+            "VALUES (1, 1, 'kept')"
+        )
+    line = _refused_in_one_line(run_cli(settings, "migrate", "--to", head, script=NEXT_RELEASE))
+    assert "column tel_status.test_note (holds values)" in line
+    assert migrations.database_revision(settings.libpq_url) == "t001"
+    confirmed = run_cli(settings, "migrate", "--to", head, "--yes-drop-data", script=NEXT_RELEASE)
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert migrations.database_revision(settings.libpq_url) == head
+    assert not maintenance.read_switch(settings.libpq_url).enabled
+
+
+def test_dry_run_shows_either_direction_with_the_session_timeouts(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    up = run_cli(settings, "migrate", "--dry-run", "--lock-timeout", "3s", script=NEXT_RELEASE)
+    assert up.returncode == 0, up.stderr
+    assert up.stdout.index("SET lock_timeout = '3s';") < up.stdout.index("ALTER TABLE")
+    assert "SET statement_timeout = '30min';" in up.stdout
+    down = run_cli(settings, "migrate", "--dry-run", "--to", "0002")
+    assert down.returncode == 0, down.stderr
+    assert f"downgrade {migrations.head_revision()} -> 0002" in down.stderr
+    assert down.stdout.index("SET lock_timeout = '10s';") < down.stdout.index(
+        "DROP TABLE opdb_ingest.maintenance;"
+    )
+    assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
+    assert not maintenance.read_switch(settings.libpq_url).enabled
+
+
+async def test_downgrade_then_upgrade_round_trip_under_load(
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = visit_settings
+    head = migrations.head_revision()
+    total, marked = 1500, 0
+    old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 200)
+    new = start_daemon(settings, script=NEXT_RELEASE)
+    for args, reached in (((), "t001"), (("--to", head), head), ((), "t001")):
+        moved = await asyncio.to_thread(
+            run_cli, settings, "migrate", "--timeout", "30", *args, script=NEXT_RELEASE
+        )
+        assert moved.returncode == 0, moved.stderr
+        assert f"is at revision {reached}" in moved.stdout
+        assert migrations.database_revision(settings.libpq_url) == reached
+        print(moved.stderr.strip().splitlines()[-1])
+        # Whichever daemon matches the revision now writes, stream or no stream.
+        await publish(amqp_url, settings.exchange, _stream(settings, 20, first=10_000 + marked))
+        marked += 20
+        await wait_until(
+            lambda m=marked: (
+                scalar(  # type: ignore[misc]
+                    settings.libpq_url,
+                    "SELECT count(*) FROM tel_status WHERE status_sequence_id >= 10000",
+                )
+                == m
+            ),
+            20,
+            f"writes at revision {reached}",
+        )
+    await stream
+    await wait_until(lambda: _ledger(settings) == total + marked, 60, "every event")
+    assert await asyncio.to_thread(old.stop) == 0
+    assert await asyncio.to_thread(new.stop) == 0
+    assert count(settings.libpq_url, "tel_status") == total + marked
+    assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+
+
+async def test_backup_runs_while_the_daemon_keeps_committing(
+    visit_settings: Settings,
+    amqp_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+    scratch_databases: Callable[..., str],
+    tmp_path: Path,
+) -> None:
+    settings = visit_settings
+    daemon = start_daemon(settings)
+    await asyncio.to_thread(daemon.wait_running)
+    backup = tmp_path / "backups" / "opdb" / "before.dump"  # folders that do not exist yet
+    # pg_dump waits for a lock on a table the stream never writes, so the backup lasts
+    # as long as this test wants, as a long dump of the real opDB would.
+    blocker = await psycopg.AsyncConnection.connect(settings.libpq_url)
+    await blocker.execute("LOCK TABLE mcs_data IN ACCESS EXCLUSIVE MODE")
+    migrate = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(BREAKING_RELEASE),
+        "migrate",
+        "--backup",
+        str(backup),
+        env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert migrate.stderr is not None
+    said = b""
+    try:
+        while b"backing up" not in said:
+            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
+            assert line, f"migrate ended before backing up: {said.decode()}"
+            said += line
+        before = _ledger(settings)
+        total = 900
+        stream = asyncio.create_task(
+            publish_paced(amqp_url, settings.exchange, _stream(settings, total), per_second=300)
+        )
+        seen: set[str] = set()
+        for _ in range(35):  # 3.5 s into the backup, while the stream flows
+            seen.update(_states(settings))
+            await asyncio.sleep(0.1)
+        during = _ledger(settings)
+    finally:
+        await blocker.close()
+    out, rest = await asyncio.wait_for(migrate.communicate(), 120)
+    stderr = (said + rest).decode()
+    assert migrate.returncode == 0, stderr
+    print(stderr)
+    assert "is at revision t002" in out.decode()
+    assert seen == {"running"}, "the daemon paused during the backup"
+    assert during > before + 300, "the daemon did not keep committing during the backup"
+    assert "MB written, " in stderr, "no progress shown"
+    assert stderr.index("backup done") < stderr.index("maintenance on")
+    await stream
+    await wait_until(lambda: _ledger(settings) == total, 60, "every event")
+    assert await asyncio.to_thread(daemon.stop) == 0
+
+    # What the README says a restore does: events committed after the backup began are
+    # not in it, and only the live ledger, saved before restoring, names them.
+    restored = scratch_databases("opdb_restored")
+    await asyncio.to_thread(
+        subprocess.run,
+        ["pg_restore", "--no-owner", "--dbname", restored, str(backup)],
+        check=True,
+        timeout=120,
+    )
+    in_backup = int(scalar(restored, "SELECT count(*) FROM opdb_ingest.event_ledger"))
+    assert migrations.database_revision(restored) == migrations.head_revision()
+    assert before <= in_backup < during
+    print(f"{total - in_backup} of {total} events were committed after the backup began")
+
+
+async def test_an_additive_revision_never_pauses_ingestion(
+    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    settings = visit_settings
+    total = 2400
+    daemon, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 200)
+    switch = _switch_row(settings)
+    started = scalar(settings.libpq_url, "SELECT now()")
+    seen: set[str] = set()
+    command = asyncio.create_task(
+        asyncio.to_thread(run_cli, settings, "migrate", script=NEXT_RELEASE)
+    )
+    while not command.done():
+        seen.update(_states(settings))
+        await asyncio.sleep(0.02)
+    migrated = command.result()
+    finished = scalar(settings.libpq_url, "SELECT now()")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "without pausing ingestion" in migrated.stderr
+    assert migrations.database_revision(settings.libpq_url) == "t001"
+    written = _ledger(settings)
+    assert written < total, "the stream ended before the migration: nothing was measured"
+    # The daemon, built for the revision below, keeps writing into t001.
+    await wait_until(lambda: _ledger(settings) > written + 100, 10, "writes at t001")
+    seen.update(_states(settings))
+    await stream
+    await wait_until(lambda: _ledger(settings) == total, 60, "every event")
+    gap = scalar(
+        settings.libpq_url,
+        "SELECT extract(epoch FROM max(gap)) FROM (SELECT committed_at - lag(committed_at) "
+        "OVER (ORDER BY committed_at) AS gap FROM opdb_ingest.event_ledger) AS gaps",
+    )
+    during = scalar(
+        settings.libpq_url,
+        "SELECT count(*) FROM opdb_ingest.event_ledger WHERE committed_at BETWEEN %s AND %s",
+        (started, finished),
+    )
+    print(
+        f"{migrated.stderr.strip().splitlines()[-1]}; {during} events committed during "
+        f"migrate; longest gap between commits {float(gap):.2f}s"
+    )
+    assert seen == {"running"}
+    assert _switch_row(settings) == switch
+    assert count(settings.libpq_url, "tel_status") == total
+    assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+
+    # An actor on the newer release sends the new column to the old daemon: refused,
+    # saying why, and kept for a replay once the daemon is upgraded.
+    await publish(amqp_url, settings.exchange, _stream(settings, 1, first=total, test_note="x"))
+    (refused,) = await take_all(amqp_url, settings.dead_letter_queue, expect=1, wait_s=20)
+    detail = str(refused.headers["x-opdb-detail"])
+    assert "column 'test_note': unknown column" in detail
+    assert "newer release" in detail
+    assert await asyncio.to_thread(daemon.stop) == 0

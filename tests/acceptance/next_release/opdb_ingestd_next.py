@@ -6,6 +6,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+# Run as a script, this file would import the installed package, which may be another
+# checkout: the code under test is the repository this file belongs to.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
 from sqlalchemy import Column, String
 
 from daemon import cli, migrations
@@ -14,8 +18,8 @@ from opdb.models import Base
 VERSIONS = Path(__file__).resolve().parent / "versions"
 
 
-def become_next_release() -> None:
-    migrations.EXTRA_VERSION_LOCATIONS.append(VERSIONS)
+def become_next_release(versions: Path = VERSIONS) -> None:
+    migrations.EXTRA_VERSION_LOCATIONS.append(versions)
     Base.metadata.tables["tel_status"].append_column(Column("test_note", String()))
 
 

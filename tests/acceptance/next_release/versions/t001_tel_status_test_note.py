@@ -18,6 +18,8 @@ down_revision: str | None = ScriptDirectory(
 ).get_current_head()
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# One nullable column: see "Changing the schema" in the README.
+kind: str = "additive"
 
 
 def upgrade() -> None:

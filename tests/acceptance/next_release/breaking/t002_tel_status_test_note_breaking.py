@@ -1,0 +1,30 @@
+"""next release (test only): the same column, declared breaking
+
+Stands in for the next real schema change in the migration tests: it follows whatever
+the real head is, so the tests keep working as the real history grows.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+
+from alembic import op
+from daemon.migrations import SCRIPT_LOCATION
+
+revision: str = "t002"
+down_revision: str | None = ScriptDirectory(
+    str(SCRIPT_LOCATION), version_locations=[str(SCRIPT_LOCATION / "versions")]
+).get_current_head()
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+# Declared breaking (though it only adds a column) to test the paused path.
+kind: str = "breaking"
+
+
+def upgrade() -> None:
+    op.add_column("tel_status", sa.Column("test_note", sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("tel_status", "test_note")
