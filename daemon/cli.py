@@ -18,6 +18,7 @@ from daemon.bench import register as register_bench
 from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
 from daemon.errors import IngestError
+from daemon.journal import register as register_journal
 from daemon.logs import configure_logging, get_logger, mask_secrets
 from daemon.service import IngestService
 from daemon.settings import Settings, mask_url
@@ -214,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_demo(commands)
     register_bench(commands)
     register_dlq(commands)
+    register_journal(commands)
     register_visit(commands)
     return parser
 
