@@ -495,11 +495,20 @@ class _Replayer:
             async with Journal(self._settings) as journal:
                 span = await resolve_range(journal, self._start_position(), self._plan.to)
                 self.report.end_offset = span.end
-                async for batch in _read_batches(
-                    journal, span, self._plan.batch_events, self._plan.batch_bytes
-                ):
-                    await self._replay_batch(batch)
-                    self._progress()
+                # Reading and parsing the next batches overlaps the writer's waits on
+                # PostgreSQL, as in the daemon; two parsed batches ahead bound memory.
+                parsed: asyncio.Queue[list[Event] | None] = asyncio.Queue()
+                room = asyncio.Semaphore(2)
+                reader = asyncio.create_task(self._read(journal, span, parsed, room))
+                try:
+                    while (events := await parsed.get()) is not None:
+                        room.release()
+                        await self._replay_batch(events)
+                        self._progress()
+                    await reader
+                finally:
+                    reader.cancel()
+                    await asyncio.gather(reader, return_exceptions=True)
             await self._drain_waiting()
         finally:
             await self._writer.close()
@@ -526,9 +535,28 @@ class _Replayer:
             report.reject(rejection)
             return None
 
-    async def _replay_batch(self, batch: list[AbstractIncomingMessage]) -> None:
-        events = [e for e in map(self._select, batch) if e is not None]
-        if events and await self._write(events) and self._waiting:
+    async def _read(
+        self,
+        journal: Journal,
+        span: Range,
+        parsed: asyncio.Queue[list[Event] | None],
+        room: asyncio.Semaphore,
+    ) -> None:
+        try:
+            async for batch in _read_batches(
+                journal, span, self._plan.batch_events, self._plan.batch_bytes
+            ):
+                events = [e for e in map(self._select, batch) if e is not None]
+                if events:
+                    await room.acquire()
+                    parsed.put_nowait(events)
+        finally:
+            # Unbounded, so the end mark always goes in and the writer always wakes up
+            # (then learns from the task whether reading failed).
+            parsed.put_nowait(None)
+
+    async def _replay_batch(self, events: list[Event]) -> None:
+        if await self._write(events) and self._waiting:
             await self._retry_waiting()
 
     async def _retry_waiting(self) -> int:
