@@ -261,7 +261,8 @@ async def _next(
 
 @dataclass
 class Range:
-    """Which entries to read: offsets ``first_offset`` (found on reading) to ``end``."""
+    """Which entries to read: from a stream position (offset, ``first``, or a time) to
+    offset ``end``."""
 
     start: Position
     end: int | None  # inclusive; None: the journal is empty there
