@@ -33,8 +33,8 @@ def queue_names(settings: Settings) -> list[str]:
     return [
         settings.queue,
         settings.dead_letter_queue,
-        *(retry_queue_name(settings, d) for d in retry_delays_ms(settings)),
         *([settings.journal_queue] if settings.journal else []),
+        *(retry_queue_name(settings, d) for d in retry_delays_ms(settings)),
     ]
 
 

@@ -106,6 +106,7 @@ def definitions(
     queues = [
         (settings.queue, quorum),
         (settings.dead_letter_queue, quorum),
+        *((name, journal_arguments(settings)) for name in journal),
         *(
             (
                 retry_queue_name(settings, delay),
@@ -119,7 +120,6 @@ def definitions(
             )
             for delay in retry_delays_ms(settings)
         ),
-        *((name, journal_arguments(settings)) for name in journal),
     ]
     return {
         "vhosts": [{"name": vhost}],
