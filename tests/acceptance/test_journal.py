@@ -19,7 +19,7 @@ import pytest
 from conftest import DaemonProcess, run_cli
 from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
 from psycopg import sql
-from support import declare_topology, event, insert, publish, scalar, wait_until
+from support import declare_topology, event, insert, publish, queue_depth, scalar, wait_until
 
 from daemon.settings import Settings
 from opdb import simulate
@@ -205,29 +205,41 @@ async def test_a_night_replayed_into_an_empty_database_equals_the_live_one(
     await declare_topology(settings)
     night = list(simulate.simulate_night(options=NIGHT))
     other_night = [event([insert("pfs_visit", {"pfs_visit_id": 1})], source="elsewhere")]
+    # Two bad events of the night: the daemon dead-letters them; replay only counts them.
+    invalid = event([insert("tel_status", {"pfs_visit_id": 1, "altitude": "high"})])
+    invalid["sent_at"] = "2026-11-24T20:00:00-10:00"
+    bad: list[dict[str, Any] | bytes] = [invalid, b'{"version": 1, "id": ']
     daemon = start_daemon(settings)
     daemon.wait_running()
     amqp = settings.amqp_url.get_secret_value()
     # An event of another night (sent now) is in the journal too; --night leaves it out.
-    await publish(amqp, settings.exchange, [*night[:5], *other_night, *night[5:]])
+    await publish(amqp, settings.exchange, [*night[:5], *other_night, *bad, *night[5:]])
     url = settings.libpq_url
     await wait_until(lambda: scalar(url, LEDGER_COUNT) == len(night) + 1, 120, "the night")
+    dead = settings.dead_letter_queue
+    for _ in range(100):
+        if await queue_depth(amqp, dead) == 2:
+            break
+        await asyncio.sleep(0.2)
     assert daemon.stop() == 0
     live = table_fingerprints(url)
     live["pfs_visit"] = table_fingerprints_without(url, "pfs_visit", "pfs_visit_id <> 1")
 
     listing = await asyncio.to_thread(journal_cli, settings, "list")
-    assert listing["nights"][NIGHT_DATE]["events"] == len(night)
-    assert listing["events"] == len(night) + 1
+    assert listing["nights"][NIGHT_DATE]["events"] == len(night) + 1  # and the invalid one
+    assert listing["nights"]["?"]["events"] == 1  # the malformed body has no sent_at
+    assert listing["events"] == len(night) + 3
 
     empty = scratch_databases("opdb_rebuild", template=migrated_template)
     report = await asyncio.to_thread(
         journal_cli, settings, "replay", "--night", NIGHT_DATE, into=empty
     )
-    assert report["rejected"] == {}
-    assert (report["selected"], report["committed"]) == (len(night), len(night))
-    assert report["read"] == len(night) + 1
+    assert report["rejected"] == {"validation": 1, "malformed": 1}
+    assert (report["selected"], report["committed"]) == (len(night) + 2, len(night))
+    assert report["read"] == len(night) + 3
     assert table_fingerprints(empty) == live
+    # Rejects of a replay are reported, never added to the live dead-letter queue.
+    assert await queue_depth(amqp, dead) == 2
     assert set(ledger_ids(empty)) == {e["id"] for e in night}
 
 
