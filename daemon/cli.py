@@ -18,6 +18,7 @@ from daemon.bench import register as register_bench
 from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
 from daemon.errors import IngestError
+from daemon.journal import register as register_journal
 from daemon.logs import configure_logging, get_logger, mask_secrets
 from daemon.reference import register as register_seed_reference
 from daemon.revision import register as register_revision
@@ -229,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_demo(commands)
     register_bench(commands)
     register_dlq(commands)
+    register_journal(commands)
     register_visit(commands)
     return parser
 

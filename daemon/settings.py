@@ -91,6 +91,27 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
 
+    # The journal: a stream queue bound to the exchange, keeping every accepted event for
+    # recovery, rebuilds and rehearsals (daemon/journal.py). A change of retention does
+    # not reach an existing journal (the broker refuses to redeclare a queue with other
+    # arguments): apply it with a policy, see the README.
+    journal: bool = Field(
+        default=True, description="Declare the journal stream queue and bind it to the exchange."
+    )
+    journal_max_age: str = Field(
+        default="21D",
+        pattern=r"^[0-9]+[YMDhms]$",
+        description="Journal retention by age (RabbitMQ x-max-age: 21D, 12h, 30m, 10s...).",
+    )
+    journal_max_bytes: int = Field(
+        default=0, ge=0, description="Journal retention by size in bytes; 0: by age only."
+    )
+    journal_segment_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="Journal segment file size: retention removes whole segments.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _database_url_is_postgresql(cls, value: SecretStr) -> SecretStr:
@@ -100,6 +121,11 @@ class Settings(BaseSettings):
     def dead_letter_queue(self) -> str:
         """Queue holding events the daemon rejected, with the reason in their headers."""
         return f"{self.queue}.dead"
+
+    @property
+    def journal_queue(self) -> str:
+        """Stream queue holding a copy of every event the exchange accepted."""
+        return f"{self.queue}.journal"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -67,6 +67,9 @@ async def _queues(settings: Settings) -> dict[str, QueueStatus]:
                 queue = await channel.declare_queue(name, passive=True)
             except aio_pika.exceptions.ChannelClosed:
                 continue  # not declared yet: no daemon ever started on this broker
+            if name == settings.journal_queue:
+                await channel.close()
+                continue  # a stream keeps everything: no depth, nothing waits in it
             depth = queue.declaration_result.message_count or 0
             if name.startswith(f"{settings.queue}.retry."):
                 retry_depth += depth

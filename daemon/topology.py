@@ -33,8 +33,46 @@ def queue_names(settings: Settings) -> list[str]:
     return [
         settings.queue,
         settings.dead_letter_queue,
+        *([settings.journal_queue] if settings.journal else []),
         *(retry_queue_name(settings, d) for d in retry_delays_ms(settings)),
     ]
+
+
+def journal_arguments(settings: Settings) -> dict[str, str | int]:
+    """Arguments of the journal stream queue, also written into the deployment's
+    definitions: both must match exactly, or the daemon's declaration is refused."""
+    arguments: dict[str, str | int] = {
+        "x-queue-type": "stream",
+        "x-max-age": settings.journal_max_age,
+        "x-stream-max-segment-size-bytes": settings.journal_segment_bytes,
+    }
+    if settings.journal_max_bytes:
+        arguments["x-max-length-bytes"] = settings.journal_max_bytes
+    return arguments
+
+
+async def _declare_journal(
+    connection: aio_pika.abc.AbstractConnection,
+    channel: AbstractChannel,
+    settings: Settings,
+) -> AbstractChannel:
+    name = settings.journal_queue
+    try:
+        journal = await channel.declare_queue(
+            name, durable=True, arguments=dict(journal_arguments(settings))
+        )
+    except ChannelPreconditionFailed:
+        # Retention was changed in the settings after the journal was made; the broker
+        # keeps the first arguments. The journal must not stop the daemon: use it as it
+        # is (a policy changes retention on a live stream).
+        log.warning("journal exists with other arguments; using it", queue=name)
+        channel = await connection.channel()
+        journal = await channel.declare_queue(name, passive=True)
+    # Bound with "#" like the ingest queue, so the journal holds exactly what the daemon
+    # is offered through the exchange: actors' events and `dlq replay` copies. Retries
+    # and dead letters travel through the default exchange and are not journaled again.
+    await journal.bind(settings.exchange, routing_key="#")
+    return channel
 
 
 async def _declare_ingest_queue(
@@ -56,7 +94,7 @@ async def _declare_ingest_queue(
 async def declare(
     connection: aio_pika.abc.AbstractConnection, channel: AbstractChannel, settings: Settings
 ) -> tuple[AbstractChannel, AbstractQueue]:
-    """Declare exchange, ingest queue and its binding, dead-letter and retry queues.
+    """Declare exchange, ingest queue and its binding, journal, dead-letter and retry queues.
 
     Returns the channel to go on with (a failed declaration closes a channel) and the
     ingest queue.
@@ -66,6 +104,8 @@ async def declare(
     )
     channel, queue = await _declare_ingest_queue(connection, channel, settings)
     await queue.bind(exchange, routing_key="#")
+    if settings.journal:
+        channel = await _declare_journal(connection, channel, settings)
     await channel.declare_queue(
         settings.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
     )

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from daemon.settings import Settings
-from daemon.topology import retry_delays_ms, retry_queue_name
+from daemon.topology import journal_arguments, retry_delays_ms, retry_queue_name
 
 DEFAULT_VHOST = "/"
 DEFAULT_ACTOR_USER = "opdb-actor"
@@ -62,9 +62,14 @@ def daemon_permissions(settings: Settings) -> dict[str, str]:
     exchange = _escape(settings.exchange)
     ingest = _escape(settings.queue)
     retries = retry_queue_pattern(settings)
+    # The journal: declared (configure) and bound (write on the queue) by the daemon,
+    # which never reads it.
+    journal = [_escape(settings.journal_queue)] if settings.journal else []
     return {
-        "configure": _any_of(exchange, ingest, _escape(settings.dead_letter_queue), retries),
-        "write": _any_of(_escape(DEFAULT_EXCHANGE), ingest),
+        "configure": _any_of(
+            exchange, ingest, _escape(settings.dead_letter_queue), retries, *journal
+        ),
+        "write": _any_of(_escape(DEFAULT_EXCHANGE), ingest, *journal),
         "read": _any_of(exchange, ingest, retries),
     }
 
@@ -76,12 +81,14 @@ def actor_permissions(settings: Settings) -> dict[str, str]:
 
 def operator_permissions(settings: Settings) -> dict[str, str]:
     """``opdb-ingestd dlq`` (list, show, replay, purge): take dead letters and publish
-    replays to the topic exchange. Kept apart from the daemon's user, which needs
-    neither, and run by an operator with OPDB_AMQP_URL naming this user."""
+    replays to the topic exchange; ``opdb-ingestd journal`` (list, replay) reads the
+    journal stream. Kept apart from the daemon's user, which needs neither, and run by
+    an operator with OPDB_AMQP_URL naming this user."""
+    journal = [_escape(settings.journal_queue)] if settings.journal else []
     return {
         "configure": NOTHING,
         "write": _any_of(_escape(settings.exchange)),
-        "read": _any_of(_escape(settings.dead_letter_queue)),
+        "read": _any_of(_escape(settings.dead_letter_queue), *journal),
     }
 
 
@@ -95,9 +102,11 @@ def definitions(
 ) -> dict[str, Any]:
     """The definitions document, in the shape ``rabbitmqctl export_definitions`` writes."""
     quorum = {"x-queue-type": "quorum"}
+    journal = [settings.journal_queue] if settings.journal else []
     queues = [
         (settings.queue, quorum),
         (settings.dead_letter_queue, quorum),
+        *((name, journal_arguments(settings)) for name in journal),
         *(
             (
                 retry_queue_name(settings, delay),
@@ -144,11 +153,15 @@ def definitions(
             {
                 "source": settings.exchange,
                 "vhost": vhost,
-                "destination": settings.queue,
+                "destination": destination,
                 "destination_type": "queue",
                 "routing_key": "#",
                 "arguments": {},
             }
+            for destination in [
+                settings.queue,
+                *([settings.journal_queue] if settings.journal else []),
+            ]
         ],
     }
 

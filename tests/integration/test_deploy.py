@@ -257,8 +257,10 @@ def test_committed_definitions_are_generated_from_the_topology() -> None:
     assert queues["opdb.ingest.dead"] == {"x-queue-type": "quorum"}
     assert queues["opdb.ingest.retry.120000ms"]["x-dead-letter-routing-key"] == "opdb.ingest"
     assert [(b["source"], b["destination"], b["routing_key"]) for b in document["bindings"]] == [
-        ("opdb", "opdb.ingest", "#")
+        ("opdb", "opdb.ingest", "#"),
+        ("opdb", "opdb.ingest.journal", "#"),
     ]
+    assert queues["opdb.ingest.journal"]["x-queue-type"] == "stream"
 
     permissions = {p["user"]: p for p in document["permissions"]}
     ours = ["opdb", *topology.queue_names(defaults), "amq.default", "amq.topic"]
@@ -270,11 +272,11 @@ def test_committed_definitions_are_generated_from_the_topology() -> None:
     assert allowed("opdb-actor", "read") == []
     assert allowed("opdb-actor", "write") == ["opdb"]
     assert allowed("opdb-ingestd", "configure") == ["opdb", *topology.queue_names(defaults)]
-    assert allowed("opdb-ingestd", "write") == ["opdb.ingest", "amq.default"]
+    assert allowed("opdb-ingestd", "write") == ["opdb.ingest", "opdb.ingest.journal", "amq.default"]
     retries = [name for name in topology.queue_names(defaults) if ".retry." in name]
     assert allowed("opdb-ingestd", "read") == ["opdb", "opdb.ingest", *retries]
     assert allowed("opdb-operator", "configure") == []
-    assert allowed("opdb-operator", "read") == ["opdb.ingest.dead"]
+    assert allowed("opdb-operator", "read") == ["opdb.ingest.dead", "opdb.ingest.journal"]
     assert allowed("opdb-operator", "write") == ["opdb"]
 
 
