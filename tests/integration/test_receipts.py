@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import pytest
 from support import declare_topology, running_service, scalar, wait_until
 
 from daemon.settings import Settings
+from opdb import db, ids
 from opdb.contract import Reason
 from opdb.publish import (
     AsyncPublisher,
@@ -108,28 +109,30 @@ async def test_missing_parent_sends_notices_then_the_final_receipt(
 
 
 def test_sync_publisher_iic_pattern_needs_no_query(settings: Settings, tmp_path: Path) -> None:
-    """IIC: write the exposures, wait for the receipt, then write what refers to them."""
+    """IIC: allocate the sequence id, write the sequence and its visits, wait for the
+    receipt, then write the visit_set that refers to them: no query in between."""
+    started = threading.Event()
+    loops: list[asyncio.AbstractEventLoop] = []
+    stop = asyncio.Event()
 
-    async def serve(stop: asyncio.Event, started: asyncio.Event) -> None:
+    async def serve() -> None:
         async with running_service(settings):
+            loops.append(asyncio.get_running_loop())
             started.set()
             await stop.wait()
 
-    loop = asyncio.new_event_loop()
-    stop, started = asyncio.Event(), asyncio.Event()
-    task = loop.create_task(serve(stop, started))
-    import threading
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(task,), daemon=True)
+    # The sync publisher is for threads: the daemon runs on a loop of its own.
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 30
-        while not started.is_set() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert started.wait(30)
+        reader = db.engine(db.ReadSettings(database_url=settings.libpq_url))
+        (sequence_id,) = ids.allocate("iic_sequence_id", engine=reader)
+        reader.dispose()
         with Publisher("iic", **options(settings, tmp_path)) as publisher:
             receipt = publisher.publish(
                 [
-                    insert("iic_sequence", [{"iic_sequence_id": 5, "name": "bias"}]),
+                    insert("iic_sequence", [{"iic_sequence_id": sequence_id, "name": "bias"}]),
                     *visit(100),
                     *visit(101),
                 ],
@@ -142,8 +145,8 @@ def test_sync_publisher_iic_pattern_needs_no_query(settings: Settings, tmp_path:
                     insert(
                         "visit_set",
                         [
-                            {"pfs_visit_id": 100, "iic_sequence_id": 5},
-                            {"pfs_visit_id": 101, "iic_sequence_id": 5},
+                            {"pfs_visit_id": 100, "iic_sequence_id": sequence_id},
+                            {"pfs_visit_id": 101, "iic_sequence_id": sequence_id},
                         ],
                     )
                 ],
@@ -154,7 +157,8 @@ def test_sync_publisher_iic_pattern_needs_no_query(settings: Settings, tmp_path:
             assert receipt.committed
             assert receipt.attempts is None
     finally:
-        loop.call_soon_threadsafe(stop.set)
+        if loops:
+            loops[0].call_soon_threadsafe(stop.set)
         thread.join(30)
     assert scalar(settings.libpq_url, "SELECT count(*) FROM visit_set") == 2
 
