@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
 import aio_pika
 import pytest
-from support import declare_topology, running_service, scalar, wait_until
+from support import declare_topology, running_service, scalar, service_in_thread, wait_until
 
 from daemon.settings import Settings
 from opdb import db, ids
@@ -111,21 +110,7 @@ async def test_missing_parent_sends_notices_then_the_final_receipt(
 def test_sync_publisher_iic_pattern_needs_no_query(settings: Settings, tmp_path: Path) -> None:
     """IIC: allocate the sequence id, write the sequence and its visits, wait for the
     receipt, then write the visit_set that refers to them: no query in between."""
-    started = threading.Event()
-    loops: list[asyncio.AbstractEventLoop] = []
-    stop = asyncio.Event()
-
-    async def serve() -> None:
-        async with running_service(settings):
-            loops.append(asyncio.get_running_loop())
-            started.set()
-            await stop.wait()
-
-    # The sync publisher is for threads: the daemon runs on a loop of its own.
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
-    thread.start()
-    try:
-        assert started.wait(30)
+    with service_in_thread(settings):
         reader = db.engine(db.ReadSettings(database_url=settings.libpq_url))
         (sequence_id,) = ids.allocate("iic_sequence_id", engine=reader)
         reader.dispose()
@@ -156,10 +141,6 @@ def test_sync_publisher_iic_pattern_needs_no_query(settings: Settings, tmp_path:
             # Committed at the first attempt: the parents were there, no retry was needed.
             assert receipt.committed
             assert receipt.attempts is None
-    finally:
-        if loops:
-            loops[0].call_soon_threadsafe(stop.set)
-        thread.join(30)
     assert scalar(settings.libpq_url, "SELECT count(*) FROM visit_set") == 2
 
 
