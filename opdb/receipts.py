@@ -156,7 +156,7 @@ def decode(body: bytes) -> Receipt:
         reason = Reason(reason_text) if reason_text is not None else None
         keys = tuple(key_from_document(k) for k in document.get("keys", ()))
         attempts = document.get("attempts")
-    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(f"not a receipt: {exc!r}") from exc
     return Receipt(
         event_id=event_id,
