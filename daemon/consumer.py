@@ -40,6 +40,8 @@ BROKER_ERRORS = (
     RuntimeError,
 )
 _CANCEL_TIMEOUT_S = 5.0
+# The longest a batch waits for a lost receipt channel to be opened again.
+_RECEIPT_CHANNEL_S = 1.0
 
 
 @dataclass(slots=True, eq=False)
@@ -127,6 +129,10 @@ class Consumer:
             self._channel.close_callbacks.add(self._on_close)
             self._publisher = await self._connection.channel(publisher_confirms=True)
             self._publisher.close_callbacks.add(self._on_close)
+            # Opened here, not on the first receipt, so that sending one never waits
+            # for a round trip to the broker. Not watched by _on_close: losing it costs
+            # receipts, not the link.
+            self._receipts = await self._connection.channel(publisher_confirms=False)
             self._prefetch = 0
             await self.set_prefetch(prefetch)
         except BROKER_ERRORS as exc:
@@ -259,10 +265,12 @@ class Consumer:
             if self._receipts is None or self._receipts.is_closed:
                 if self._connection is None or self._connection.is_closed:
                     return len(outgoing)
-                # Not watched by _on_close: losing it costs receipts, not the link.
-                self._receipts = await self._connection.channel(publisher_confirms=False)
+                self._receipts = await asyncio.wait_for(
+                    self._connection.channel(publisher_confirms=False), _RECEIPT_CHANNEL_S
+                )
             underlay = await self._receipts.get_underlay_channel()
-        except BROKER_ERRORS as exc:
+        except (*BROKER_ERRORS, asyncio.CancelledError) as exc:
+            _reraise_if_we_are_cancelled()
             log.warning("no channel for receipts", error=repr(exc))
             return len(outgoing)
         failed = 0
