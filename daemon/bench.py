@@ -40,7 +40,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -643,8 +643,13 @@ class Bench:
         sizes: Sizes,
         profile_dir: Path | None,
         progress: Callable[[str], None],
+        receipts: bool = False,
     ) -> None:
         token = uuid.uuid4().hex[:12]
+        # --receipts: every event to the daemon asks for a receipt, as a waiting actor's
+        # would, and this process takes them from a reply queue of its own.
+        self._reply_to = f"opdb.reply.bench.{token}" if receipts else None
+        self._receipts_received = 0
         database = f"opdb_bench_{token}"
         url = with_database(settings.libpq_url, database)
         amqp_url = settings.amqp_url.get_secret_value()
@@ -732,7 +737,8 @@ class Bench:
             with TemporaryDirectory(prefix="opdb-bench-") as workdir:
                 self._create_database()
                 await self._declare_broker_objects()
-                await self._phases(Path(workdir))
+                async with self._taking_receipts():
+                    await self._phases(Path(workdir))
         finally:
             for daemon in self._daemons:
                 # Only reached with a daemon still running when a phase failed.
@@ -752,6 +758,25 @@ class Bench:
         if failures:
             raise BenchError("clean-up failed: " + "; ".join(failures))
         return self._report()
+
+    @contextlib.asynccontextmanager
+    async def _taking_receipts(self) -> AsyncIterator[None]:
+        if self._reply_to is None:
+            yield
+            return
+        connection = await aio_pika.connect(self._scratch.amqp_url)
+        try:
+            channel = await connection.channel()
+            queue = await channel.declare_queue(self._reply_to, exclusive=True, auto_delete=True)
+
+            async def take(_message: AbstractIncomingMessage) -> None:
+                self._receipts_received += 1
+
+            await queue.consume(take, no_ack=True)
+            yield
+        finally:
+            self._result.values["receipts_received"] = self._receipts_received
+            await connection.close()
 
     # -- phases ---------------------------------------------------------------------
 
@@ -1083,7 +1108,9 @@ class Bench:
             for start in range(0, len(bodies), _PUBLISH_WINDOW):
                 await asyncio.gather(
                     *(
-                        exchange.publish(_message(body), routing_key)
+                        exchange.publish(
+                            _message(body, None if to_bare else self._reply_to), routing_key
+                        )
                         for body in bodies[start : start + _PUBLISH_WINDOW]
                     )
                 )
@@ -1241,7 +1268,7 @@ class Bench:
                     await asyncio.sleep(delay)
                 # Encoded ahead of time; sent_at is stamped now, at publish time.
                 stamped = body.replace(_SENT_AT_PLACEHOLDER, _now_iso().encode(), 1)
-                await exchange.publish(_message(stamped), _ROUTING_KEY)
+                await exchange.publish(_message(stamped, self._reply_to), _ROUTING_KEY)
 
         try:
             exchange = await channel.get_exchange(self._scratch.settings.exchange)
@@ -1252,7 +1279,7 @@ class Bench:
                     await asyncio.sleep(delay)
                 # sent_at is stamped here, at publish time.
                 body = _encode(_small_envelope(stream.source, stream.visit, sequence))
-                await exchange.publish(_message(body), _ROUTING_KEY)
+                await exchange.publish(_message(body, self._reply_to), _ROUTING_KEY)
             await bursts
             publish_s = loop.time() - started
         finally:
@@ -1403,9 +1430,12 @@ _NOTES = (
 )
 
 
-def _message(body: bytes) -> aio_pika.Message:
+def _message(body: bytes, reply_to: str | None = None) -> aio_pika.Message:
     return aio_pika.Message(
-        body, content_type="application/json", delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+        body,
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        reply_to=reply_to,
     )
 
 
@@ -1451,7 +1481,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``opdb-ingestd bench``."""
     progress = _Progress()
     sizes = _sizes_from(args)
-    bench = Bench(settings, sizes, args.profile_dir, progress)
+    bench = Bench(settings, sizes, args.profile_dir, progress, receipts=args.receipts)
     result = asyncio.run(bench.run())
     result["elapsed_s"] = round(progress.elapsed_s, 1)
     progress("done")
@@ -1478,6 +1508,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--quick", action="store_true", help="small sizes (under ~40 s), for the test suite"
+    )
+    parser.add_argument(
+        "--receipts",
+        action="store_true",
+        help="every event asks for a write receipt (to compare with a run without)",
     )
     parser.add_argument(
         "--events", dest="small_events", type=_positive, metavar="N", help="small events"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     TIMESTAMP,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     func,
     true,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from opdb.models.base import NAMING_CONVENTION
@@ -58,6 +60,11 @@ class EventLedger(BookkeepingBase):
     )
     row_count: Mapped[int] = mapped_column(
         Integer, nullable=False, comment="Rows the event wrote, all tables together"
+    )
+    generated_keys: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSONB,
+        comment="Serial values generated for the event's rows, kept when its sender asked "
+        "for a receipt, so that a redelivered copy is answered with the same keys",
     )
 
 

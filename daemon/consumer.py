@@ -23,7 +23,7 @@ from aiormq.abc import AbstractChannel as UnderlayChannel
 from aiormq.abc import DeliveredMessage
 from pamqp.commands import Basic
 
-from daemon import deadletter, topology
+from daemon import deadletter, receipts, topology
 from daemon.errors import IngestError
 from daemon.logs import get_logger
 from daemon.settings import Settings
@@ -40,6 +40,8 @@ BROKER_ERRORS = (
     RuntimeError,
 )
 _CANCEL_TIMEOUT_S = 5.0
+# The longest a batch waits for a lost receipt channel to be opened again.
+_RECEIPT_CHANNEL_S = 1.0
 
 
 @dataclass(slots=True, eq=False)
@@ -87,6 +89,7 @@ class Consumer:
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
         self._publisher: AbstractChannel | None = None
+        self._receipts: AbstractChannel | None = None
         self._queue: AbstractQueue | None = None
         self._consumer_tag: str | None = None
         self._prefetch = 0
@@ -126,6 +129,10 @@ class Consumer:
             self._channel.close_callbacks.add(self._on_close)
             self._publisher = await self._connection.channel(publisher_confirms=True)
             self._publisher.close_callbacks.add(self._on_close)
+            # Opened here, not on the first receipt, so that sending one never waits
+            # for a round trip to the broker. Not watched by _on_close: losing it costs
+            # receipts, not the link.
+            self._receipts = await self._connection.channel(publisher_confirms=False)
             self._prefetch = 0
             await self.set_prefetch(prefetch)
         except BROKER_ERRORS as exc:
@@ -249,10 +256,36 @@ class Consumer:
             where = disposition.routing_key
             raise TransientBrokerError(f"cannot publish to {where}: {exc!r}") from exc
 
+    async def send_receipts(self, outgoing: Sequence[receipts.Outgoing]) -> int:
+        """Publish receipts on a channel of their own, without confirms; returns how
+        many could not be sent. Never raises: a receipt is not worth an event."""
+        if not outgoing:
+            return 0
+        try:
+            if self._receipts is None or self._receipts.is_closed:
+                if self._connection is None or self._connection.is_closed:
+                    return len(outgoing)
+                self._receipts = await asyncio.wait_for(
+                    self._connection.channel(publisher_confirms=False), _RECEIPT_CHANNEL_S
+                )
+            underlay = await self._receipts.get_underlay_channel()
+        except (*BROKER_ERRORS, asyncio.CancelledError) as exc:
+            _reraise_if_we_are_cancelled()
+            log.warning("no channel for receipts", error=repr(exc))
+            return len(outgoing)
+        failed = 0
+        for receipt in outgoing:
+            try:
+                await receipts.send(underlay, receipt)
+            except (*BROKER_ERRORS, ValueError) as exc:
+                failed += 1
+                log.debug("receipt not sent", reply_to=receipt.reply_to, error=repr(exc))
+        return failed
+
     async def close(self) -> None:
         self._consumer_tag = None
         connection, self._connection = self._connection, None
-        self._channel = self._publisher = None
+        self._channel = self._publisher = self._receipts = None
         self._queue = None
         if connection is not None:
             await self._close_quietly(connection)

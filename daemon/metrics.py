@@ -72,6 +72,14 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        self.receipts_sent = Counter(
+            "opdb_receipts_sent", "Receipts published to senders' reply queues", registry=r
+        )
+        self.receipts_failed = Counter(
+            "opdb_receipts_failed",
+            "Receipts that could not be published (best effort: the event is not affected)",
+            registry=r,
+        )
         self.transient_errors = Counter(
             "opdb_transient_errors",
             "Batches held back by a database or broker failure",

@@ -24,7 +24,7 @@ from typing import Any
 
 import psycopg
 
-from daemon import maintenance, migrations
+from daemon import maintenance, migrations, receipts
 from daemon.batcher import Batcher, Delivery
 from daemon.consumer import Consumer, Inbound, TransientBrokerError
 from daemon.deadletter import dispose
@@ -186,10 +186,11 @@ class IngestService:
         live = [d for d in batch if not d.message.stale]
         with_event = [d for d in live if d.event is not None]
         events = [d.event for d in with_event if d.event is not None]
+        want_keys = {i for i, d in enumerate(with_event) if receipts.asked(d)}
         backoff = Backoff(self._settings.reconnect_max_delay_s)
         while True:
             try:
-                result = await self._writer.write(events)
+                result = await self._writer.write(events, want_keys)
                 break
             except WritesGated as exc:
                 # A migration started under our feet, or the schema changed: give the
@@ -214,10 +215,12 @@ class IngestService:
         ]
         rejected += [(with_event[i], r) for i, r in result.rejected.items()]
         outcomes: Counter[str] = Counter()
+        disposed = []
         try:
             for delivery, rejection in rejected:
                 disposition = dispose(self._settings, delivery.message, rejection)
                 await self._consumer.publish(delivery.message, disposition)
+                disposed.append((delivery, rejection, disposition))
                 outcome = "dead_lettered" if disposition.dead else "retried"
                 outcomes[outcome] += 1
                 counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
@@ -238,6 +241,7 @@ class IngestService:
             log.warning("could not dispose of rejected events", error=str(exc))
             self._consumer.lost.set()
             return
+        await self._send_receipts(receipts.build(with_event, result, disposed))
         unacked = await self._consumer.ack([d.message for d in live])
         self._notifier.progressed()
         self._record_commit(len(result.committed), sum(result.rows_by_table.values()))
@@ -261,6 +265,12 @@ class IngestService:
             age_ms_max=round(max(ages_ms), 1) if ages_ms else None,
             age_ms_min=round(min(ages_ms), 1) if ages_ms else None,
         )
+
+    async def _send_receipts(self, outgoing: list[receipts.Outgoing]) -> None:
+        if outgoing:
+            failed = await self._consumer.send_receipts(outgoing)
+            self.metrics.receipts_sent.inc(len(outgoing) - failed)
+            self.metrics.receipts_failed.inc(failed)
 
     # -- the loop ----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import contextlib
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,7 @@ from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from daemon.errors import IngestError
 from daemon.maintenance import additive_beyond
 from opdb.contract import Event, EventRejected, Op, Reason
+from opdb.receipts import GeneratedKey, key_document, key_from_document
 from opdb.urls import WRITE_LOCK_KEY
 
 # PostgreSQL limits a statement to 65535 bind parameters.
@@ -50,11 +51,20 @@ _MAX_PARAMETERS = 65535
 # The batch's ledger rows travel as one JSON document: adapting four Python lists to
 # arrays cost twice the client CPU per event (measured).
 _LEDGER_INSERT = sql.SQL(
-    "INSERT INTO {}.event_ledger (event_id, source, sent_at, row_count) "
+    "INSERT INTO {}.event_ledger (event_id, source, sent_at, row_count, generated_keys) "
     "SELECT * FROM json_to_recordset(%s::json) "
-    "AS x(event_id uuid, source varchar, sent_at timestamptz, row_count int4) "
+    "AS x(event_id uuid, source varchar, sent_at timestamptz, row_count int4, "
+    "generated_keys jsonb) "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 ).format(sql.Identifier(BOOKKEEPING_SCHEMA))
+# A redelivered event's receipt carries the keys its first commit generated.
+_LEDGER_KEYS = sql.SQL(
+    "SELECT event_id, generated_keys FROM {}.event_ledger WHERE event_id = ANY(%s)"
+).format(sql.Identifier(BOOKKEEPING_SCHEMA))
+# Serial values drawn from the column's own sequence, as its DEFAULT would; drawn before
+# the insert so that the daemon knows which row got which (RETURNING order is not
+# guaranteed, and COPY returns nothing).
+_NEXT_SERIALS = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
 
 
 # PostgreSQL's detail of a foreign-key violation, e.g.
@@ -141,6 +151,7 @@ class _TablePlan:
     defaulted: frozenset[str]
     json_columns: frozenset[str]
     copy_types: dict[str, str]
+    serial: str | None
 
     @classmethod
     def of(cls, table: Table) -> _TablePlan:
@@ -157,6 +168,7 @@ class _TablePlan:
             ),
             json_columns=frozenset(c.name for c in table.columns if isinstance(c.type, JSONB)),
             copy_types={c.name: _binary_copy_type(c) for c in table.columns},
+            serial=next((c.name for c in table.columns if _is_serial(c)), None),
         )
 
     def insert_columns(self, row: Mapping[str, Any]) -> tuple[str, ...]:
@@ -198,6 +210,12 @@ class BatchResult:
 
     committed: list[int] = field(default_factory=list)
     duplicates: list[int] = field(default_factory=list)
+    # Duplicates that are a second copy of an event of the same batch: their first
+    # copy's fate is the event's.
+    copies: set[int] = field(default_factory=set)
+    # For events whose sender asked for keys (committed or duplicate): the serial values
+    # generated for their rows.
+    keys: dict[int, list[GeneratedKey]] = field(default_factory=dict)
     rejected: dict[int, EventRejected] = field(default_factory=dict)
     rows_by_table: Counter[str] = field(default_factory=Counter)
     transactions: int = 0
@@ -249,8 +267,12 @@ class Writer:
             with contextlib.suppress(psycopg.Error):
                 await connection.close()
 
-    async def write(self, events: Sequence[Event]) -> BatchResult:
+    async def write(self, events: Sequence[Event], want_keys: Collection[int] = ()) -> BatchResult:
         """Commit every event that can be written; report the others with a reason.
+
+        For the events at ``want_keys`` (senders waiting for a receipt) the serial
+        values of rows that leave out a serial column are drawn before the insert,
+        reported in ``keys`` and kept in the ledger for a redelivered copy.
 
         Raises :class:`TransientDatabaseError` when the database is unusable; events
         already committed by then are in the ledger, so retrying the batch is safe.
@@ -261,18 +283,23 @@ class Writer:
         for index, event in enumerate(events):
             if event.id in first_seen:
                 result.duplicates.append(index)
+                result.copies.add(index)
             else:
                 first_seen[event.id] = index
                 pending.append(index)
-        await self._write_isolating(events, pending, result)
+        await self._write_isolating(events, pending, result, want_keys)
         return result
 
     async def _write_isolating(
-        self, events: Sequence[Event], indices: list[int], result: BatchResult
+        self,
+        events: Sequence[Event],
+        indices: list[int],
+        result: BatchResult,
+        want_keys: Collection[int] = (),
     ) -> None:
         while indices:
             try:
-                await self._transaction(events, indices, result)
+                await self._transaction(events, indices, result, want_keys)
                 return
             except _EventFailed as failure:
                 result.rejected[failure.event_index] = failure.rejection
@@ -298,7 +325,7 @@ class Writer:
                     indices = [i for i in indices if i not in orphans]
                     continue
                 middle = len(indices) // 2
-                await self._write_isolating(events, indices[:middle], result)
+                await self._write_isolating(events, indices[:middle], result, want_keys)
                 indices = indices[middle:]
 
     def _orphans(self, exc: psycopg.Error, events: Sequence[Event], indices: list[int]) -> set[int]:
@@ -326,7 +353,11 @@ class Writer:
         }
 
     async def _transaction(
-        self, events: Sequence[Event], indices: list[int], result: BatchResult
+        self,
+        events: Sequence[Event],
+        indices: list[int],
+        result: BatchResult,
+        want_keys: Collection[int] = (),
     ) -> None:
         if not self.connected:
             await self.connect()
@@ -334,8 +365,10 @@ class Writer:
         assert connection is not None
         started = time.perf_counter()
         rows_by_table: Counter[str] = Counter()
+        keyed = [i for i in indices if i in want_keys] if want_keys else []
         async with connection.transaction(), connection.cursor() as cursor:
             await self._check_gate(cursor)
+            filled, keys = await self._draw_serials(cursor, events, keyed) if keyed else ({}, {})
             ledger = [
                 {
                     "event_id": str(events[i].id),
@@ -345,17 +378,70 @@ class Writer:
                 }
                 for i in indices
             ]
+            if keys:
+                position = {i: p for p, i in enumerate(indices)}
+                for i, generated in keys.items():
+                    ledger[position[i]]["generated_keys"] = [key_document(k) for k in generated]
             await cursor.execute(_LEDGER_INSERT, (to_json(ledger).decode(),))
             fresh = {row[0] for row in await cursor.fetchall()}
             new_indices = [i for i in indices if events[i].id in fresh]
-            for group in self._groups(events, new_indices):
+            for group in self._groups(events, new_indices, filled):
                 await self._execute(cursor, group)
                 rows_by_table[group.plan.table.name] += len(group.rows)
+            repeated = [i for i in keyed if events[i].id not in fresh]
+            earlier: dict[Any, Any] = {}
+            if repeated:
+                await cursor.execute(_LEDGER_KEYS, ([events[i].id for i in repeated],))
+                earlier = {row[0]: row[1] for row in await cursor.fetchall()}
         result.transactions += 1
         result.commit_seconds += time.perf_counter() - started
         result.committed.extend(new_indices)
         result.duplicates.extend(i for i in indices if events[i].id not in fresh)
         result.rows_by_table.update(rows_by_table)
+        for i in keyed:
+            if events[i].id in fresh:
+                result.keys[i] = keys.get(i, [])
+            else:
+                result.keys[i] = [key_from_document(k) for k in earlier.get(events[i].id) or ()]
+
+    async def _draw_serials(
+        self, cursor: psycopg.AsyncCursor[Any], events: Sequence[Event], indices: list[int]
+    ) -> tuple[dict[tuple[int, int], list[dict[str, Any]]], dict[int, list[GeneratedKey]]]:
+        """Serial values for the inserted rows of ``indices`` that leave their serial
+        column out: the rows with the values filled in, by (event, write) position, and
+        the keys by event. Values drawn for an event that turns out to be a duplicate,
+        or for a transaction rolled back, are skipped numbers, as with any sequence."""
+        wanted: list[tuple[int, int, int, int, str, str]] = []
+        for i in indices:
+            per_table: Counter[str] = Counter()
+            for w, write in enumerate(events[i].writes):
+                nth = per_table[write.table]
+                per_table[write.table] += 1
+                serial = self._plans[write.table].serial
+                if write.op is Op.INSERT and serial is not None:
+                    wanted += [
+                        (i, w, nth, r, write.table, serial)
+                        for r, row in enumerate(write.rows)
+                        if serial not in row
+                    ]
+        filled: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        keys: dict[int, list[GeneratedKey]] = {}
+        by_table: dict[tuple[str, str], list[tuple[int, int, int, int]]] = {}
+        for i, w, nth, r, table, serial in wanted:
+            by_table.setdefault((table, serial), []).append((i, w, nth, r))
+        for (table, serial), places in by_table.items():
+            await cursor.execute(_NEXT_SERIALS, (f"public.{table}", serial, len(places)))
+            values = [row[0] for row in await cursor.fetchall()]
+            for (i, w, nth, r), value in zip(places, values, strict=True):
+                rows = filled.get((i, w))
+                if rows is None:
+                    rows = filled[(i, w)] = [dict(row) for row in events[i].writes[w].rows]
+                rows[r][serial] = value
+                # The contract reorders writes parents-first but keeps one table's writes
+                # in their published order, so (table, nth write of it, row) is what the
+                # sender can match.
+                keys.setdefault(i, []).append(GeneratedKey(nth, r, table, {serial: value}))
+        return filled, keys
 
     async def _check_gate(self, cursor: psycopg.AsyncCursor[Any]) -> None:
         """Refuse to write while a migration runs or into a schema we were not built for.
@@ -378,7 +464,12 @@ class Writer:
                 f"database is at revision {revision}, code expects {self._expected_revision}"
             )
 
-    def _groups(self, events: Sequence[Event], indices: list[int]) -> Iterator[_Group]:
+    def _groups(
+        self,
+        events: Sequence[Event],
+        indices: list[int],
+        filled: Mapping[tuple[int, int], list[dict[str, Any]]] | None = None,
+    ) -> Iterator[_Group]:
         """The batch's rows as statements: tables parents-first, each table's writes in
         event order, consecutive writes of one kind merged into one statement."""
         writes = sorted(
@@ -392,13 +483,16 @@ class Writer:
         current: dict[tuple[Op, tuple[str, ...]], _Group] = {}
         current_table: str | None = None
         current_op: Op | None = None
-        for _, _, _, index, write in writes:
+        for _, _, write_position, index, write in writes:
             if write.table != current_table or write.op != current_op:
                 yield from current.values()
                 current = {}
                 current_table, current_op = write.table, write.op
             plan = self._plans[write.table]
-            for row in write.rows:
+            rows = write.rows
+            if filled:
+                rows = filled.get((index, write_position), rows)
+            for row in rows:
                 columns = (
                     plan.insert_columns(row)
                     if write.op is Op.INSERT

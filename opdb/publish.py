@@ -50,17 +50,18 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Protocol, Self, TypeAlias, TypeVar
+from typing import Any, Final, Literal, Protocol, Self, TypeAlias, TypeVar, overload
 from urllib.parse import urlsplit
 
 import aio_pika
 import aiormq
 import sqlalchemy as sa
-from aio_pika.abc import AbstractConnection, AbstractExchange
+from aio_pika.abc import AbstractConnection, AbstractExchange, AbstractIncomingMessage
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -73,14 +74,20 @@ from opdb.contract import (
     Op,
 )
 from opdb.models import Base
+from opdb.receipts import REPLY_QUEUE_PREFIX, GeneratedKey, Receipt, ReceiptStatus
+from opdb.receipts import decode as decode_receipt
 
 __all__ = [
     "AsyncPublisher",
     "EventRejected",
+    "GeneratedKey",
     "PublishError",
     "PublishTimeout",
     "Publisher",
     "PublisherSettings",
+    "Receipt",
+    "ReceiptStatus",
+    "ReceiptTimeout",
     "Rows",
     "SpoolFull",
     "iic_sequence_writes",
@@ -110,6 +117,8 @@ _DRAIN_WINDOW_BYTES: Final = 8 * 1024 * 1024
 # Nobody waits on a re-send, so its confirm may take long before the window is retried.
 _DRAIN_CONFIRM_TIMEOUT_S: Final = 30.0
 _SPOOL_FORMAT: Final = 1
+# Receipts kept for events nobody waits on yet; beyond that the oldest settled go.
+_MAX_RECEIPT_SLOTS: Final = 10_000
 _BUILTIN_SCALARS: Final = frozenset({int, float, str, bool, type(None)})
 # Everything aio-pika raises when the broker, the connection or a channel goes away
 # (ChannelInvalidStateError is a RuntimeError, TimeoutError an OSError).
@@ -129,6 +138,15 @@ class PublishTimeout(PublishError):  # noqa: N818 - the name says what happened
     """An event was neither confirmed nor spooled within ``publish_timeout_s``, which
     only a stalled disk or a blocked event loop explains. Its storing goes on in the
     background."""
+
+
+class ReceiptTimeout(PublishError):  # noqa: N818 - the name says what happened
+    """No final receipt came within the time asked for. The event may still be committed
+    later (say, once a missing parent arrives); ``notice`` is the last interim receipt."""
+
+    def __init__(self, message: str, notice: Receipt | None = None) -> None:
+        super().__init__(message)
+        self.notice = notice
 
 
 class PublisherSettings(BaseSettings):
@@ -151,6 +169,9 @@ class PublisherSettings(BaseSettings):
     )
     publish_timeout_s: float = Field(
         default=2.0, gt=0, description="Longest that publish() holds up its caller."
+    )
+    receipt_timeout_s: float = Field(
+        default=10.0, gt=0, description="Default longest wait for a write receipt."
     )
     site_timezone: str = Field(
         default=DEFAULT_SITE_TIMEZONE,
@@ -359,9 +380,12 @@ class _Outgoing:
     routing_key: str
     body: bytes
 
-    def message(self) -> aio_pika.Message:
+    def message(self, reply_to: str | None = None) -> aio_pika.Message:
         return aio_pika.Message(
             self.body,
+            # Only events whose sender waits for a receipt carry these.
+            reply_to=reply_to,
+            correlation_id=str(self.event_id) if reply_to is not None else None,
             content_type="application/json",
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             # The broker matches a returned (unroutable) message to its publish by id.
@@ -499,11 +523,24 @@ async def _close_quietly(connection: AbstractConnection) -> None:
         _reraise_if_cancelled()
 
 
+@dataclass(slots=True)
+class _Slot:
+    """Where one awaited receipt lands; ``notice`` is the last interim one."""
+
+    future: asyncio.Future[Receipt]
+    notice: Receipt | None = None
+
+
 class _NotConfirmedError(PublishError):
     """The broker answered a publish with something other than an ack."""
 
 
-async def _send(exchange: AbstractExchange, event: _Outgoing, confirm_within_s: float) -> None:
+async def _send(
+    exchange: AbstractExchange,
+    event: _Outgoing,
+    confirm_within_s: float,
+    reply_to: str | None = None,
+) -> None:
     """Publish and wait for the confirm; raises unless the broker acked a routed message.
 
     The channel has ``on_return_raises``, so an unroutable message raises aiormq's
@@ -511,7 +548,7 @@ async def _send(exchange: AbstractExchange, event: _Outgoing, confirm_within_s: 
     which keeps cancellation inside the publishing task (safe, unlike ``wait_for``).
     """
     result = await exchange.publish(
-        event.message(), event.routing_key, mandatory=True, timeout=confirm_within_s
+        event.message(reply_to), event.routing_key, mandatory=True, timeout=confirm_within_s
     )
     if not isinstance(result, aiormq.spec.Basic.Ack):
         raise _NotConfirmedError(f"broker answered {result!r}")
@@ -577,6 +614,11 @@ class AsyncPublisher:
         self._deliveries: set[asyncio.Task[None]] = set()
         self._reachable: bool | None = None
         self._closed = False
+        # Receipts: a reply queue is declared only once some event asks for one.
+        self._reply_queue = f"{REPLY_QUEUE_PREFIX}{source}.{uuid.uuid4().hex}"
+        self._receipts_wanted = False
+        self._reply_ready = False
+        self._slots: OrderedDict[uuid.UUID, _Slot] = OrderedDict()
 
     @property
     def source(self) -> str:
@@ -616,18 +658,141 @@ class AsyncPublisher:
     ) -> None:
         await self.close()
 
-    async def publish(self, writes: Sequence[Mapping[str, Any]]) -> uuid.UUID:
+    @overload
+    async def publish(
+        self,
+        writes: Sequence[Mapping[str, Any]],
+        *,
+        receipt: bool = False,
+        wait: Literal[False] = False,
+        timeout: float | None = None,  # noqa: ASYNC109 - a receipt wait
+    ) -> uuid.UUID: ...
+
+    @overload
+    async def publish(
+        self,
+        writes: Sequence[Mapping[str, Any]],
+        *,
+        receipt: bool = False,
+        wait: Literal[True],
+        timeout: float | None = None,  # noqa: ASYNC109 - a receipt wait
+    ) -> Receipt: ...
+
+    async def publish(
+        self,
+        writes: Sequence[Mapping[str, Any]],
+        *,
+        receipt: bool = False,
+        wait: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 - a receipt wait, as in receipt()
+    ) -> uuid.UUID | Receipt:
         """Publish one event made of ``writes`` and return its id once it is confirmed
         by the broker or stored in the spool.
 
         Raises :class:`EventRejected` (nothing sent) for an event the daemon would
         refuse, :class:`SpoolFull` when it cannot be spooled, and :class:`PublishTimeout`
         if neither could be done within ``publish_timeout_s``.
+
+        ``receipt=True`` asks the daemon to say what became of the event; collect the
+        answer with :meth:`receipt`. ``wait=True`` (which implies it) returns that
+        :class:`Receipt` instead of the id, waiting up to ``timeout`` (default
+        ``receipt_timeout_s``) and raising :class:`ReceiptTimeout` after.
         """
         deadline = time.monotonic() + self._settings.publish_timeout_s
         event = self._prepare(writes)
-        await self._deliver_by(event, deadline)
+        await self._publish_prepared(event, deadline, receipt or wait)
+        if wait:
+            return await self.receipt(event.event_id, timeout)
         return event.event_id
+
+    async def receipt(
+        self,
+        event_id: uuid.UUID,
+        timeout: float | None = None,  # noqa: ASYNC109 - part of the documented API
+    ) -> Receipt:
+        """The final receipt of an event published with ``receipt=True``: committed
+        (with generated keys) or rejected (reason, detail). Each receipt is handed out
+        once. Raises :class:`ReceiptTimeout` if none came within ``timeout`` seconds
+        (default ``receipt_timeout_s``); asking again later is fine."""
+        slot = self._slots.get(event_id)
+        if slot is None:
+            raise PublishError(
+                f"no receipt is expected for event {event_id}: publish it with "
+                "receipt=True, through this publisher (each receipt is handed out once)"
+            )
+        wait = self._settings.receipt_timeout_s if timeout is None else timeout
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(slot.future), wait)
+        except TimeoutError:
+            last = (
+                f"; last heard: {slot.notice.status} ({slot.notice.reason}: {slot.notice.detail})"
+                if slot.notice
+                else ""
+            )
+            raise ReceiptTimeout(
+                f"no receipt for event {event_id} within {wait} s{last}", slot.notice
+            ) from None
+        self._slots.pop(event_id, None)
+        return answer
+
+    async def _publish_prepared(self, event: _Outgoing, deadline: float, receipt: bool) -> None:
+        if receipt:
+            await self._ask_receipt(event)
+        await self._deliver_by(event, deadline)
+
+    # -- receipts
+
+    async def _ask_receipt(self, event: _Outgoing) -> None:
+        self._receipts_wanted = True
+        if self._connection is not None and not self._reply_ready:
+            try:
+                await self._declare_reply_queue()
+            except aiormq.exceptions.ChannelAccessRefused as exc:
+                raise PublishError(
+                    f"cannot declare the reply queue {self._reply_queue} for receipts: "
+                    f"{exc}; the broker user needs configure and read permission on "
+                    f"{REPLY_QUEUE_PREFIX}* (deploy/rabbitmq/definitions.json); event "
+                    f"{event.event_id} was not sent"
+                ) from exc
+            except _BROKER_ERRORS as exc:
+                # The link task declares it again on its next connection.
+                log.info("reply queue not declared yet (%r)", exc)
+        self._slots[event.event_id] = _Slot(asyncio.get_running_loop().create_future())
+        while len(self._slots) > _MAX_RECEIPT_SLOTS:
+            oldest = next(iter(self._slots))
+            self._slots.pop(oldest).future.cancel()
+
+    def _reply_to(self, event: _Outgoing) -> str | None:
+        """The reply queue for an event whose sender still waits for its receipt."""
+        slot = self._slots.get(event.event_id)
+        return self._reply_queue if slot is not None and not slot.future.done() else None
+
+    async def _declare_reply_queue(self) -> None:
+        """Declare this publisher's reply queue on the current connection and consume
+        it: exclusive (no other connection may read it) and gone with the connection,
+        so an actor that stops leaves nothing behind."""
+        connection = self._connection
+        if connection is None or self._reply_ready:
+            return
+        channel = await connection.channel(publisher_confirms=False)
+        queue = await channel.declare_queue(self._reply_queue, exclusive=True, auto_delete=True)
+        await queue.consume(self._on_receipt, no_ack=True)
+        if self._connection is connection:
+            self._reply_ready = True
+
+    async def _on_receipt(self, message: AbstractIncomingMessage) -> None:
+        try:
+            answer = decode_receipt(message.body)
+        except ValueError as exc:
+            log.warning("ignored a message in the reply queue: %s", exc)
+            return
+        slot = self._slots.get(answer.event_id)
+        if slot is None or slot.future.done():
+            return
+        if answer.final:
+            slot.future.set_result(answer)
+        else:
+            slot.notice = answer
 
     async def publish_mcs_frame(self, exposure: Mapping[str, Any], data: Rows) -> uuid.UUID:
         """Publish :func:`mcs_frame_writes` as one event."""
@@ -736,7 +901,7 @@ class AsyncPublisher:
             # Half the budget for the confirm leaves the other half for the spool write.
             budget = max(0.0, deadline - time.monotonic()) / 2
             try:
-                await _send(exchange, event, budget)
+                await _send(exchange, event, budget, self._reply_to(event))
                 return
             except (*_BROKER_ERRORS, _NotConfirmedError, asyncio.CancelledError) as exc:
                 _reraise_if_cancelled()
@@ -830,10 +995,18 @@ class AsyncPublisher:
         connection.close_callbacks.add(lost)
         channel.close_callbacks.add(lost)
         self._connection, self._exchange = connection, exchange
+        self._reply_ready = False
         self._note_reachable(True)
+        if self._receipts_wanted:
+            try:
+                await self._declare_reply_queue()
+            except _BROKER_ERRORS as exc:
+                # Publishing goes on; receipts of events sent meanwhile are lost.
+                log.error("cannot declare the reply queue %s: %r", self._reply_queue, exc)
 
     async def _disconnect(self) -> None:
         connection, self._connection, self._exchange = self._connection, None, None
+        self._reply_ready = False
         if connection is not None:
             await _close_quietly(connection)
 
@@ -871,7 +1044,12 @@ class AsyncPublisher:
             if not window:
                 return True
             results = await asyncio.gather(
-                *(_send(exchange, item.event, _DRAIN_CONFIRM_TIMEOUT_S) for item in window),
+                *(
+                    _send(
+                        exchange, item.event, _DRAIN_CONFIRM_TIMEOUT_S, self._reply_to(item.event)
+                    )
+                    for item in window
+                ),
                 return_exceptions=True,
             )
             confirmed = [
@@ -948,22 +1126,60 @@ class Publisher:
         """Events waiting in the spool for the broker."""
         return self._core.pending()
 
-    def publish(self, writes: Sequence[Mapping[str, Any]]) -> uuid.UUID:
-        """Publish one event made of ``writes``; see :meth:`AsyncPublisher.publish`.
+    @overload
+    def publish(
+        self,
+        writes: Sequence[Mapping[str, Any]],
+        *,
+        receipt: bool = False,
+        wait: Literal[False] = False,
+        timeout: float | None = None,
+    ) -> uuid.UUID: ...
+
+    @overload
+    def publish(
+        self,
+        writes: Sequence[Mapping[str, Any]],
+        *,
+        receipt: bool = False,
+        wait: Literal[True],
+        timeout: float | None = None,
+    ) -> Receipt: ...
+
+    def publish(
+        self,
+        writes: Sequence[Mapping[str, Any]],
+        *,
+        receipt: bool = False,
+        wait: bool = False,
+        timeout: float | None = None,
+    ) -> uuid.UUID | Receipt:
+        """Publish one event made of ``writes``; see :meth:`AsyncPublisher.publish`
+        (``receipt``, ``wait`` and ``timeout`` as there).
 
         Validation runs in the calling thread, so a refused event costs no loop hop.
         """
         deadline = time.monotonic() + self._timeout
         event = self._core._prepare(writes)
         try:
-            self._call(self._core._deliver_by(event, deadline), deadline - time.monotonic())
+            self._call(
+                self._core._publish_prepared(event, deadline, receipt or wait),
+                deadline - time.monotonic(),
+            )
         except TimeoutError:
             # The loop did not answer in time, e.g. busy with a stalled spool write.
             raise PublishTimeout(
                 f"event {event.event_id} was not stored within {self._timeout} s; "
                 "it is still being stored"
             ) from None
+        if wait:
+            return self.receipt(event.event_id, timeout)
         return event.event_id
+
+    def receipt(self, event_id: uuid.UUID, timeout: float | None = None) -> Receipt:
+        """See :meth:`AsyncPublisher.receipt`."""
+        wait = self.settings.receipt_timeout_s if timeout is None else timeout
+        return self._call(self._core.receipt(event_id, wait), wait + _CLOSE_TIMEOUT_S)
 
     def publish_mcs_frame(self, exposure: Mapping[str, Any], data: Rows) -> uuid.UUID:
         """Publish :func:`mcs_frame_writes` as one event."""

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,3 +252,31 @@ def close_broker_connections(name: str, rabbitmqctl: Rabbitmqctl = LOCAL_RABBITM
 
 def rabbitmqctl_available() -> bool:
     return shutil.which("rabbitmqctl") is not None and os.geteuid() == 0
+
+
+@contextlib.contextmanager
+def service_in_thread(settings: Settings) -> Iterator[IngestService]:
+    """The daemon's service on an event loop of its own in a thread, for tests of
+    synchronous clients (the sync publisher, the pfs_utils facade)."""
+    import threading
+
+    started = threading.Event()
+    running: list[tuple[asyncio.AbstractEventLoop, IngestService]] = []
+    stop = asyncio.Event()
+
+    async def serve() -> None:
+        async with running_service(settings) as service:
+            running.append((asyncio.get_running_loop(), service))
+            started.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    try:
+        if not started.wait(60):
+            raise AssertionError("the service did not start within 60 s")
+        yield running[0][1]
+    finally:
+        if running:
+            running[0][0].call_soon_threadsafe(stop.set)
+        thread.join(30)

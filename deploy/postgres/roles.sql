@@ -9,6 +9,8 @@
 --   db        database to set up; default: the one psql is connected to
 --   migrator  role that owns the schema and runs `opdb-ingestd migrate`; default opdb_migrator
 --   ingest    role the daemon logs in as (OPDB_DATABASE_URL); default opdb_ingest
+--   actor     role instrument actors read and allocate ids as (opdb.db, opdb.ids);
+--             default opdb_actor
 --   adopt     set to 1 to hand every table, view, sequence and schema of an existing opDB
 --             (in public and opdb_ingest) to the migrator; see "Adopting" below
 --
@@ -29,6 +31,9 @@
 --     sequences (serial columns). No DELETE, no TRUNCATE, no CREATE anywhere, owns
 --     nothing: it cannot change the schema. Reads alembic_version, cannot write it.
 --     statement_timeout 60s and idle_in_transaction_session_timeout 60s.
+--   actor: reads the opDB (SELECT on the tables of public) and draws ids (opdb.ids):
+--     USAGE on the id sequences of opdb_ingest and on the serial sequences of public
+--     (nextval only). Writes no table: data goes through the daemon.
 --   Tables the migrator creates later (new migrations, new opdb_ingest tables) get the
 --   ingest grants automatically (ALTER DEFAULT PRIVILEGES FOR ROLE migrator). Tables
 --   created by any OTHER role do not: always migrate as the migrator, or run this
@@ -57,6 +62,10 @@ SELECT current_database() AS db \gset
 \else
 \set ingest opdb_ingest
 \endif
+\if :{?actor}
+\else
+\set actor opdb_actor
+\endif
 \if :{?adopt}
 \else
 \set adopt 0
@@ -69,9 +78,12 @@ SELECT format('CREATE ROLE %I LOGIN', :'migrator')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'migrator') \gexec
 SELECT format('CREATE ROLE %I LOGIN', :'ingest')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'ingest') \gexec
+SELECT format('CREATE ROLE %I LOGIN', :'actor')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'actor') \gexec
 
 ALTER ROLE :"migrator" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
 ALTER ROLE :"ingest" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER ROLE :"actor" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
 ALTER ROLE :"migrator" SET lock_timeout = '10s';
 ALTER ROLE :"migrator" SET statement_timeout = '30min';
 ALTER ROLE :"ingest" SET statement_timeout = '60s';
@@ -80,6 +92,8 @@ ALTER ROLE :"ingest" SET idle_in_transaction_session_timeout = '60s';
 -- Database: both connect; only the migrator creates schemas (opdb_ingest, in 0002).
 GRANT CONNECT, CREATE, TEMPORARY ON DATABASE :"db" TO :"migrator";
 GRANT CONNECT ON DATABASE :"db" TO :"ingest";
+GRANT CONNECT ON DATABASE :"db" TO :"actor";
+REVOKE CREATE ON DATABASE :"db" FROM :"actor";
 REVOKE CREATE ON DATABASE :"db" FROM :"ingest";
 
 -- Nobody but the owner creates objects in public (PostgreSQL 15's default; older
@@ -124,6 +138,21 @@ SELECT format('GRANT USAGE ON SCHEMA %I TO %I', nspname, :'ingest'),
        format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', nspname, :'ingest')
 FROM pg_namespace WHERE nspname = 'opdb_ingest' \gexec
 
+-- The actor: reads, and draws ids; the id sequences exist from migration 0004 on (run
+-- this script again after migrating).
+GRANT USAGE ON SCHEMA public TO :"actor";
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"actor";
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO :"actor";
+SELECT format('GRANT USAGE ON SCHEMA %I TO %I', nspname, :'actor')
+FROM pg_namespace WHERE nspname = 'opdb_ingest' \gexec
+SELECT format('GRANT USAGE ON SEQUENCE opdb_ingest.%I TO %I', c.relname, :'actor')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'opdb_ingest' AND c.relkind = 'S'
+  AND c.relname IN ('iic_sequence_id_seq', 'sequence_group_id_seq', 'agc_exposure_id_seq')
+\gexec
+ALTER DEFAULT PRIVILEGES FOR ROLE :"migrator" IN SCHEMA public GRANT SELECT ON TABLES TO :"actor";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"migrator" IN SCHEMA public GRANT USAGE ON SEQUENCES TO :"actor";
+
 -- Grants on what the migrator creates later, in any schema of this database (global
 -- default privileges: opdb_ingest may not exist yet, and IN SCHEMA needs it to).
 ALTER DEFAULT PRIVILEGES FOR ROLE :"migrator" GRANT USAGE ON SCHEMAS TO :"ingest";
@@ -139,4 +168,4 @@ WHERE to_regclass('public.alembic_version') IS NOT NULL \gexec
 COMMIT;
 
 \unset QUIET
-\echo roles :migrator and :ingest set up on database :db
+\echo roles :migrator, :ingest and :actor set up on database :db

@@ -24,6 +24,7 @@ from typing import Any
 
 from daemon.settings import Settings
 from daemon.topology import journal_arguments, retry_delays_ms, retry_queue_name
+from opdb.receipts import REPLY_QUEUE_PREFIX
 
 DEFAULT_VHOST = "/"
 DEFAULT_ACTOR_USER = "opdb-actor"
@@ -75,8 +76,14 @@ def daemon_permissions(settings: Settings) -> dict[str, str]:
 
 
 def actor_permissions(settings: Settings) -> dict[str, str]:
-    """Actors publish to the topic exchange and do nothing else."""
-    return {"configure": NOTHING, "write": _any_of(_escape(settings.exchange)), "read": NOTHING}
+    """Actors publish to the topic exchange, and declare and read their own reply queues
+    for write receipts (opdb.reply.*, exclusive: no actor can read another's)."""
+    replies = _escape(REPLY_QUEUE_PREFIX) + ".+"
+    return {
+        "configure": _any_of(replies),
+        "write": _any_of(_escape(settings.exchange)),
+        "read": _any_of(replies),
+    }
 
 
 def operator_permissions(settings: Settings) -> dict[str, str]:

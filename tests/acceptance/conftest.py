@@ -71,6 +71,10 @@ def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
         "OPDB_RETRY_MAX_DELAY_MS": str(settings.retry_max_delay_ms),
         "OPDB_CONTROL_INTERVAL_S": str(settings.control_interval_s),
     }
+    # A checkout run with PYTHONPATH pointing at it (rather than the installed package)
+    # must reach its daemon through scripts too, whose sys.path starts at their folder.
+    if "PYTHONPATH" in os.environ:
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     env.update(extra)
     return env
 

@@ -485,6 +485,7 @@ class Roles:
     server_url: str
     migrator: str
     ingest: str
+    actor: str
     databases: list[str] = field(default_factory=list)
 
     def apply(self, database_url: str, *extra: str) -> None:
@@ -502,6 +503,8 @@ class Roles:
                 f"migrator={self.migrator}",
                 "-v",
                 f"ingest={self.ingest}",
+                "-v",
+                f"actor={self.actor}",
                 *extra,
                 "-f",
                 str(ROLES_SQL),
@@ -514,7 +517,7 @@ class Roles:
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
         with psycopg.connect(database_url, autocommit=True) as conn:
-            for role in (self.migrator, self.ingest):
+            for role in (self.migrator, self.ingest, self.actor):
                 conn.execute(
                     sql.SQL("ALTER ROLE {} PASSWORD {}").format(
                         sql.Identifier(role), sql.Literal(TEST_PASSWORD)
@@ -530,9 +533,14 @@ def roles(pg_server_url: str) -> Iterator[Roles]:
     if shutil.which("psql") is None:
         pytest.skip("needs psql to run deploy/postgres/roles.sql")
     suffix = uuid.uuid4().hex[:12]
-    made = Roles(pg_server_url, f"opdb_migrator_t{suffix}", f"opdb_ingest_t{suffix}")
+    made = Roles(
+        pg_server_url,
+        f"opdb_migrator_t{suffix}",
+        f"opdb_ingest_t{suffix}",
+        f"opdb_actor_t{suffix}",
+    )
     yield made
-    names = [made.migrator, made.ingest]
+    names = [made.migrator, made.ingest, made.actor]
     for database_url in made.databases:
         with psycopg.connect(database_url, autocommit=True) as conn:
             conn.execute(
@@ -807,3 +815,25 @@ async def test_daemon_runs_with_the_deployed_broker_user_and_ingest_role(
     assert dead[0].headers["x-opdb-reason"] == "validation"
     check_every_kind_of_write(url)
     assert count(url, "pfs_visit") == 4
+
+
+def test_actor_role_reads_and_draws_ids_and_writes_nothing(
+    migrated_by_migrator: str, roles: Roles
+) -> None:
+    """The least an actor needs: SELECT, and nextval on the id and serial sequences."""
+    from opdb import db, ids
+
+    url = roles.url(migrated_by_migrator, roles.actor)
+    reader = db.engine(db.ReadSettings(database_url=url))
+    try:
+        assert len(set(ids.allocate("group_id", 3, engine=reader))) == 3
+        assert ids.allocate_serial("obslog_user", engine=reader)[0] >= 1
+        assert db.fetch_rows("pfs_visit", pfs_visit_id=1, engine=reader) == []
+    finally:
+        reader.dispose()
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert fails_for_lack_of_privilege(conn, "INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+        assert fails_for_lack_of_privilege(
+            conn, "SELECT setval('opdb_ingest.sequence_group_id_seq', 1)"
+        )
+        assert fails_for_lack_of_privilege(conn, "SELECT * FROM opdb_ingest.event_ledger")
