@@ -12,6 +12,7 @@ object, which cost about a third of the daemon's CPU on small events (profiled).
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,19 @@ BROKER_ERRORS = (
     RuntimeError,
 )
 _CANCEL_TIMEOUT_S = 5.0
+# pamqp decodes header tables recursively, two Python frames per level of nesting, and
+# a publisher chooses the nesting: at 1000 frames (Python's default) one message with a
+# few thousand levels breaks every connection it is delivered to, for ever. A header
+# must fit one frame (RabbitMQ's default frame_max is 128 KiB) and a level takes at
+# least 5 bytes, so this limit decodes anything the broker can deliver.
+_FRAME_MAX_BYTES = 131_072
+_RECURSION_LIMIT = 2 * _FRAME_MAX_BYTES // 5 + 2_000
+
+
+def allow_deepest_headers() -> None:
+    """Raise the interpreter's recursion limit so that no header can break decoding."""
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
 
 
 @dataclass(slots=True, eq=False)
@@ -50,6 +64,9 @@ class Inbound:
     delivery_tag: int
     channel: UnderlayChannel
     properties: Basic.Properties
+    # Written by the broker, not the publisher: where the message entered the broker.
+    exchange: str
+    routing_key: str
 
     @property
     def headers(self) -> dict[str, Any]:
@@ -93,6 +110,7 @@ class Consumer:
         # Starting, stopping and re-prefetching the consumer come from different tasks.
         self._consume_lock = asyncio.Lock()
         self.lost = asyncio.Event()
+        allow_deepest_headers()
 
     @property
     def connected(self) -> bool:
@@ -184,7 +202,14 @@ class Consumer:
         assert isinstance(delivery, Basic.Deliver)
         properties = message.header.properties
         self._on_message(
-            Inbound(message.body, delivery.delivery_tag or 0, message.channel, properties)
+            Inbound(
+                message.body,
+                delivery.delivery_tag or 0,
+                message.channel,
+                properties,
+                delivery.exchange or "",
+                delivery.routing_key or "",
+            )
         )
 
     async def stop(self) -> None:

@@ -13,15 +13,16 @@ from daemon.settings import Settings
 log = get_logger(__name__)
 
 
+def uncapped_steps(settings: Settings) -> int:
+    """How many delays of the schedule are below the cap: the ``first * 2**j`` with
+    ``first * 2**j < cap``, i.e. ``2**j <= (cap - 1) // first``."""
+    return ((settings.retry_max_delay_ms - 1) // settings.retry_first_delay_ms).bit_length()
+
+
 def retry_delays_ms(settings: Settings) -> list[int]:
     """Distinct waits of the missing-parent retry schedule: doubling, then capped."""
-    delays: list[int] = []
-    delay = settings.retry_first_delay_ms
-    while delay < settings.retry_max_delay_ms:
-        delays.append(delay)
-        delay *= 2
-    delays.append(settings.retry_max_delay_ms)
-    return delays
+    first = settings.retry_first_delay_ms
+    return [first << j for j in range(uncapped_steps(settings))] + [settings.retry_max_delay_ms]
 
 
 def retry_queue_name(settings: Settings, delay_ms: int) -> str:

@@ -8,6 +8,7 @@ import datetime
 import json
 import logging
 import socket
+import types
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +67,28 @@ def test_default_retry_budget_is_about_fifteen_minutes() -> None:
 
 
 class _Message:
-    """Just enough of an incoming message for the disposition logic."""
+    """Just enough of an incoming message for the disposition logic: by default one a
+    publisher sent through the topic exchange."""
 
-    def __init__(self, headers: dict[str, Any] | None = None) -> None:
-        self.headers = headers or {}
+    def __init__(
+        self,
+        headers: dict[str, Any] | None = None,
+        exchange: str = "opdb",
+        routing_key: str = "actor",
+    ) -> None:
+        self.properties = types.SimpleNamespace(headers=headers or {})
+        self.exchange = exchange
+        self.routing_key = routing_key
+
+    @property
+    def headers(self) -> dict[str, Any]:
+        return dict(self.properties.headers)
+
+
+def _back_from_retry(queue: str, delay_ms: int, headers: dict[str, Any]) -> _Message:
+    """A message as the broker moves it back from a retry queue."""
+    death = {"queue": f"{queue}.retry.{delay_ms}ms", "reason": "expired", "count": 1}
+    return _Message({**headers, "x-death": [death]}, exchange="", routing_key=queue)
 
 
 def test_missing_parent_waits_then_dead_letters_with_headers() -> None:
@@ -82,7 +101,7 @@ def test_missing_parent_waits_then_dead_letters_with_headers() -> None:
     assert first.headers["x-opdb-attempts"] == 1
     last = deadletter.dispose(
         settings,
-        _Message({"x-opdb-attempts": 4}),
+        _back_from_retry("opdb.ingest", 200, {"x-opdb-attempts": 4}),
         rejection,
         now,  # type: ignore[arg-type]
     )
