@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,6 +111,9 @@ class Consumer:
         # Starting, stopping and re-prefetching the consumer come from different tasks.
         self._consume_lock = asyncio.Lock()
         self.lost = asyncio.Event()
+        # Set by the broker's basic.cancel: the queue went away under the consumer.
+        self._cancelled_at: float | None = None
+        self.cancels = 0
         allow_deepest_headers()
 
     @property
@@ -142,6 +146,9 @@ class Consumer:
                 self._connection, channel, self._settings
             )
             self._channel.close_callbacks.add(self._on_close)
+            underlay = await self._channel.get_underlay_channel()
+            underlay.on_consumer_cancel_callbacks.add(self._on_cancelled)
+            self._cancelled_at = None
             self._publisher = await self._connection.channel(publisher_confirms=True)
             self._publisher.close_callbacks.add(self._on_close)
             self._prefetch = 0
@@ -149,6 +156,27 @@ class Consumer:
         except BROKER_ERRORS as exc:
             await self.close()
             raise TransientBrokerError(f"cannot connect to RabbitMQ: {exc!r}") from exc
+
+    def _on_cancelled(self, frame: Basic.Cancel) -> None:
+        """The broker cancelled our consumer: the queue was deleted (by an operator, a
+        policy, a re-creation) or moved. The channel stays open and what it delivered
+        stays ours to commit and acknowledge; the next :meth:`start` declares the
+        topology again and consumes again."""
+        if frame.consumer_tag is None or frame.consumer_tag != self._consumer_tag:
+            return
+        self._consumer_tag = None
+        self._cancelled_at = time.monotonic()
+        self.cancels += 1
+        log.warning(
+            "consumer cancelled by the broker; declaring the topology and consuming again",
+            queue=self._settings.queue,
+            why="the ingest queue was deleted, re-created or moved under the consumer",
+        )
+
+    @property
+    def cancelled(self) -> bool:
+        """True from the broker's cancel until we consume again."""
+        return self._cancelled_at is not None
 
     def _on_close(self, _sender: object, exc: BaseException | None = None) -> None:
         if not self.lost.is_set():
@@ -182,9 +210,36 @@ class Consumer:
             if was_consuming:
                 await self._start()
 
-    async def start(self) -> None:
+    async def start(self) -> bool:
+        """Consume, first declaring the topology again if the broker cancelled us.
+        Returns False (and marks the connection lost, so the service reconnects) when
+        the broker refuses."""
         async with self._consume_lock:
-            await self._start()
+            try:
+                if self._cancelled_at is not None:
+                    await self._declare_again()
+                await self._start()
+            except (TransientBrokerError, *BROKER_ERRORS) as exc:
+                self.lost.set()
+                log.warning("cannot consume; reconnecting", error=str(exc))
+                return False
+            if self._cancelled_at is not None and self.consuming:
+                log.info(
+                    "consuming again after the broker's cancel",
+                    queue=self._settings.queue,
+                    after_s=round(time.monotonic() - self._cancelled_at, 3),
+                )
+                self._cancelled_at = None
+            return True
+
+    async def _declare_again(self) -> None:
+        """Declare the topology on a channel of its own: a refused declaration closes
+        its channel, and the consuming one holds deliveries not yet acknowledged."""
+        if self._connection is None:
+            raise TransientBrokerError("no connection")
+        channel = await self._connection.channel(publisher_confirms=False)
+        declared, self._queue = await topology.declare(self._connection, channel, self._settings)
+        await self._close_quietly(declared)
 
     async def _start(self) -> None:
         if self._queue is None or self._channel is None or self._consumer_tag is not None:

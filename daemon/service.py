@@ -285,7 +285,8 @@ class IngestService:
                 if self._gate.mode is not Mode.RUNNING:
                     await self._hold(self._gate, stop)
                     continue
-                await self._consumer.start()
+                if not await self._consumer.start():
+                    continue
                 self._set_state("running")
                 batch = await self._batcher.next_batch(stop)
                 self._notifier.progressed()

@@ -1,0 +1,178 @@
+"""Broker faults: the daemon keeps ingesting through each, loses nothing, and says
+how long it took. Each test prints one ``BROKER {json}`` line with its figures (run
+pytest with ``-s`` to see them).
+
+Faults that stop, kill or alarm the broker run on a private node
+(``private_rabbitmq.py``), never on the machine's shared one. Deleting the ingest
+queue is done on the shared broker through AMQP: the queue is this test's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aio_pika
+import aiormq
+import pytest
+from aio_pika.abc import AbstractConnection, AbstractExchange
+from support import count, event, insert, queue_depth, running_service, wait_until
+
+from daemon.settings import Settings
+
+pytestmark = pytest.mark.acceptance
+
+_PUBLISH_ERRORS = (
+    aiormq.exceptions.AMQPError,
+    aio_pika.exceptions.AMQPException,
+    OSError,
+    ConnectionError,
+    asyncio.TimeoutError,
+    RuntimeError,
+)
+
+
+def figures_line(scenario: str, **figures: Any) -> None:
+    print("BROKER " + json.dumps({"scenario": scenario, **figures}, sort_keys=True))
+
+
+def visit_body(visit_id: int) -> bytes:
+    return json.dumps(event([insert("pfs_visit", {"pfs_visit_id": visit_id})])).encode()
+
+
+class ReliablePublisher:
+    """Publishes visits ``first .. first+n-1`` at a steady rate as a careful actor does:
+    persistent, mandatory, confirmed, and published again (after reconnecting if need
+    be) until the broker confirms that a queue took it. Whatever it reports as sent is
+    the broker's responsibility."""
+
+    def __init__(self, url: str, exchange: str, first: int, n: int, per_second: float) -> None:
+        self._url, self._exchange = url, exchange
+        self._ids = range(first, first + n)
+        self._interval = 1 / per_second
+        self.sent = 0
+        self.failures = 0
+
+    async def _connect(self) -> tuple[AbstractConnection, AbstractExchange]:
+        while True:
+            try:
+                connection = await aio_pika.connect(self._url, timeout=3)
+                # A message no queue took comes back as an error, to publish again.
+                channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+                return connection, await channel.get_exchange(self._exchange, ensure=False)
+            except _PUBLISH_ERRORS:
+                self.failures += 1
+                await asyncio.sleep(0.2)
+
+    async def run(self) -> None:
+        connection, exchange = await self._connect()
+        started = time.monotonic()
+        try:
+            for n, visit_id in enumerate(self._ids):
+                message = aio_pika.Message(
+                    visit_body(visit_id), delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+                )
+                while True:
+                    try:
+                        await exchange.publish(message, "visit", mandatory=True, timeout=5)
+                        break
+                    except _PUBLISH_ERRORS:
+                        # Returned (no queue bound yet) or the broker is away.
+                        self.failures += 1
+                        await asyncio.sleep(0.1)
+                        if connection.is_closed:
+                            connection, exchange = await self._connect()
+                self.sent += 1
+                ahead = started + (n + 1) * self._interval - time.monotonic()
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+        finally:
+            await connection.close()
+
+
+async def _consumers(url: str, queue: str) -> int:
+    """Consumers on ``queue``, 0 when it does not exist."""
+    try:
+        connection = await aio_pika.connect(url, timeout=3)
+    except _PUBLISH_ERRORS:
+        return 0
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, passive=True)
+        return declared.declaration_result.consumer_count or 0
+    except _PUBLISH_ERRORS:
+        return 0
+    finally:
+        await connection.close()
+
+
+async def _delete_queue(url: str, queue: str) -> None:
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, passive=True)
+        # Quorum queues refuse a delete with the default if_unused/if_empty.
+        await declared.delete(if_unused=False, if_empty=False)
+    finally:
+        await connection.close()
+
+
+async def _time_until(
+    condition: Callable[[], Any], timeout_s: float, what: str, every_s: float = 0.05
+) -> float:
+    """Seconds until ``condition()`` (sync or async) holds."""
+    started = time.monotonic()
+    while True:
+        value = condition()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout_s:
+            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
+        await asyncio.sleep(every_s)
+
+
+# -- the consumer cancelled by the broker ------------------------------------------------
+
+
+@pytest.mark.timeout(90)
+async def test_ingest_queue_deleted_under_the_consumer(
+    make_settings: Callable[..., Settings], amqp_url: str
+) -> None:
+    settings = make_settings()
+    url = settings.libpq_url
+    async with running_service(settings) as service:
+        before = ReliablePublisher(amqp_url, settings.exchange, 1, 300, per_second=300)
+        await before.run()
+        await wait_until(lambda: count(url, "pfs_visit") == 300, 30, "the first events")
+        # Nothing waits in the queue, so deleting it destroys nothing of ours.
+        assert await queue_depth(amqp_url, settings.queue) == 0
+        await _delete_queue(amqp_url, settings.queue)
+        deleted_at = time.monotonic()
+        after = ReliablePublisher(amqp_url, settings.exchange, 301, 300, per_second=200)
+        publishing = asyncio.create_task(after.run())
+        consuming_after = await _time_until(
+            lambda: _consumers(amqp_url, settings.queue), 15, "a consumer on the queue again"
+        )
+        first_commit_after = await _time_until(
+            lambda: count(url, "pfs_visit") > 300, 15, "a commit after the deletion"
+        )
+        first_commit_after += consuming_after
+        await publishing
+        await wait_until(lambda: count(url, "pfs_visit") == 600, 30, "every event")
+        took = time.monotonic() - deleted_at
+        assert service.state == "running"
+    assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
+    figures_line(
+        "ingest_queue_deleted",
+        cancel_to_consuming_s=round(consuming_after, 2),
+        cancel_to_next_commit_s=round(first_commit_after, 2),
+        all_committed_s=round(took, 2),
+        lost=600 - count(url, "pfs_visit"),
+        returned_and_republished=after.failures,
+    )
+    assert consuming_after <= 5
