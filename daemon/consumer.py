@@ -29,6 +29,8 @@ from daemon import deadletter, topology
 from daemon.errors import IngestError
 from daemon.logs import get_logger
 from daemon.settings import Settings
+from opdb.amqp import NoBrokerReachable, connect_first
+from opdb.urls import broker_label
 
 log = get_logger(__name__)
 
@@ -42,6 +44,8 @@ BROKER_ERRORS = (
     RuntimeError,
 )
 _CANCEL_TIMEOUT_S = 5.0
+# Per broker: a refused connection fails at once, a silent host takes this long.
+_CONNECT_TIMEOUT_S = 5.0
 # pamqp decodes header tables recursively, two Python frames per level of nesting, and
 # a publisher chooses the nesting: at 1000 frames (Python's default) one message with a
 # few thousand levels breaks every connection it is delivered to, for ever. A header
@@ -108,6 +112,8 @@ class Consumer:
         self._queue: AbstractQueue | None = None
         self._consumer_tag: str | None = None
         self._prefetch = 0
+        # Index in settings.amqp_urls of the broker to try first at the next connect.
+        self._next_broker = 0
         # Starting, stopping and re-prefetching the consumer come from different tasks.
         self._consume_lock = asyncio.Lock()
         self.lost = asyncio.Event()
@@ -133,13 +139,20 @@ class Consumer:
         await self.close()
         self.lost.clear()
         try:
-            self._connection = await aio_pika.connect(
-                self._settings.amqp_url.get_secret_value(),
+            urls = self._settings.amqp_urls
+            self._connection, index = await connect_first(
+                urls,
+                self._next_broker,
                 heartbeat=self._settings.heartbeat_s,
-                timeout=10,
+                timeout=_CONNECT_TIMEOUT_S,
                 # Operators see which daemon and queue a connection belongs to.
                 client_properties={"connection_name": f"opdb-ingestd {self._settings.queue}"},
             )
+            # The next reconnection starts with the next broker of the list: the one
+            # just used is the likeliest to be the one that failed.
+            self._next_broker = (index + 1) % len(urls)
+            if len(urls) > 1:
+                log.info("connected to broker", broker=broker_label(urls[index]))
             self._connection.close_callbacks.add(self._on_close)
             channel = await self._connection.channel(publisher_confirms=False)
             self._channel, self._queue = await topology.declare(
@@ -153,6 +166,9 @@ class Consumer:
             self._publisher.close_callbacks.add(self._on_close)
             self._prefetch = 0
             await self.set_prefetch(prefetch)
+        except NoBrokerReachable as exc:
+            await self.close()
+            raise TransientBrokerError(f"cannot connect to RabbitMQ: {exc}") from exc
         except BROKER_ERRORS as exc:
             await self.close()
             raise TransientBrokerError(f"cannot connect to RabbitMQ: {exc!r}") from exc

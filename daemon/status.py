@@ -21,6 +21,7 @@ from daemon import maintenance, topology
 from daemon.consumer import BROKER_ERRORS
 from daemon.logs import mask_secrets
 from daemon.settings import Settings
+from opdb.amqp import NoBrokerReachable, connect_first
 
 
 @dataclass
@@ -57,7 +58,7 @@ def _age_of(message: aio_pika.abc.AbstractIncomingMessage) -> float | None:
 
 
 async def _queues(settings: Settings) -> dict[str, QueueStatus]:
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value(), timeout=10)
+    connection, _ = await connect_first(settings.amqp_urls, timeout=10)
     try:
         result: dict[str, QueueStatus] = {}
         retry_depth = 0
@@ -103,6 +104,8 @@ def collect(settings: Settings) -> Status:
         status.problem(f"database: {mask_secrets(str(exc)).strip()}")
     try:
         status.queues = asyncio.run(_queues(settings))
+    except NoBrokerReachable as exc:
+        status.problem(f"broker unreachable: {mask_secrets(str(exc))}")
     except BROKER_ERRORS as exc:
         status.problem(f"broker unreachable: {mask_secrets(repr(exc))}")
     if status.maintenance is not None and not status.daemons:

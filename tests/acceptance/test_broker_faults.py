@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +26,7 @@ from aio_pika.abc import AbstractConnection, AbstractExchange
 from support import count, event, insert, queue_depth, running_service, wait_until
 
 from daemon.settings import Settings
+from opdb.amqp import NoBrokerReachable, connect_first
 
 pytestmark = pytest.mark.acceptance
 
@@ -176,3 +181,62 @@ async def test_ingest_queue_deleted_under_the_consumer(
         returned_and_republished=after.failures,
     )
     assert consuming_after <= 5
+
+
+# -- several brokers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["status"], ["run"], ["dlq", "list"]])
+@pytest.mark.parametrize(
+    "value",
+    ["amqp://guest:pw-s3cret@host1,host2:5672/", "amqp://guest:pw-s3cret@host1/ host2"],
+)
+def test_malformed_broker_list_is_a_configuration_error(command: list[str], value: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "daemon.cli", *command],
+        env={"PATH": os.environ.get("PATH", ""), "OPDB_AMQP_URL": value, **_pythonpath()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "s3cret" not in done.stderr + done.stdout
+    lines = [line for line in done.stderr.splitlines() if "OPDB_AMQP_URL" in line]
+    assert len(lines) == 1, done.stderr
+    assert "entry 2 of 2 is not an amqp://" in lines[0]
+
+
+def _pythonpath() -> dict[str, str]:
+    path = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": path} if path else {}
+
+
+async def test_daemon_moves_on_to_the_next_broker_that_answers(
+    make_settings: Callable[..., Settings], amqp_url: str
+) -> None:
+    """The first listed broker refuses; the daemon uses the second, and on every
+    reconnection starts from the broker after the one it used last."""
+    closed_port = _closed_port()
+    dead = f"amqp://guest:guest@127.0.0.1:{closed_port}/"
+    settings = make_settings(amqp_url=f"{dead}, {amqp_url}")
+    async with running_service(settings):
+        await publish_visits(amqp_url, settings.exchange, range(1, 51))
+        await wait_until(lambda: count(settings.libpq_url, "pfs_visit") == 50, 30, "the events")
+    connection, index = await connect_first([amqp_url, dead], start=1, timeout=3)
+    await connection.close()
+    assert index == 0
+    with pytest.raises(NoBrokerReachable, match=f"127.0.0.1:{closed_port}"):
+        await connect_first([dead, dead], timeout=3)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def publish_visits(url: str, exchange: str, ids: range) -> None:
+    publisher = ReliablePublisher(url, exchange, ids.start, len(ids), per_second=10_000)
+    await publisher.run()
