@@ -12,6 +12,7 @@ object, which cost about a third of the daemon's CPU on small events (profiled).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -96,8 +97,75 @@ def _reraise_if_we_are_cancelled() -> None:
         raise asyncio.CancelledError
 
 
+def _not_a_failed_connect(record: logging.LogRecord) -> bool:
+    """aiormq logs every refused connection attempt as an error; while the broker is
+    away that is one line a second. :class:`BrokerOutage` reports outages instead."""
+    return not record.getMessage().startswith("error when creating transport")
+
+
+logging.getLogger("aiormq.connection").addFilter(_not_a_failed_connect)
+
+
 class TransientBrokerError(IngestError):
     """The broker cannot be reached or dropped us; retry later, lose nothing."""
+
+
+# While the broker is away the daemon tries again at this steady pace rather than
+# backing off: a broker is usually away for a restart, and every second of back-off
+# past its return is a second of the night not ingested. A refused connection costs
+# next to nothing, so the pace can be short.
+BROKER_RETRY_INTERVAL_S = 1.0
+_OUTAGE_REMINDER_S = 60.0
+
+
+class BrokerOutage:
+    """Reports one broker outage in a few lines, however many attempts it takes: one
+    warning when it starts, a reminder every minute, one line when it ends."""
+
+    def __init__(self, reminder_s: float = _OUTAGE_REMINDER_S) -> None:
+        self._reminder_s = reminder_s
+        self._since: float | None = None
+        self._reminded_at = 0.0
+        self._attempts = 0
+        self.reason = ""
+
+    @property
+    def ongoing(self) -> bool:
+        return self._since is not None
+
+    def failed(self, error: str) -> str:
+        """Note a failed attempt; returns the outage's reason (its first error), which
+        stays the same for the whole outage so the reported state does not churn."""
+        now = time.monotonic()
+        self._attempts += 1
+        if self._since is None:
+            self._since = self._reminded_at = now
+            self.reason = error
+            log.warning(
+                "broker unreachable; trying again every "
+                f"{BROKER_RETRY_INTERVAL_S:g} s, reminders every {self._reminder_s:g} s",
+                error=error,
+            )
+        elif now - self._reminded_at >= self._reminder_s:
+            self._reminded_at = now
+            log.warning(
+                "broker still unreachable",
+                for_s=round(now - self._since),
+                attempts=self._attempts,
+                error=error,
+            )
+        return self.reason
+
+    def ended(self) -> None:
+        if self._since is not None:
+            log.info(
+                "broker reachable again",
+                after_s=round(time.monotonic() - self._since, 1),
+                attempts=self._attempts,
+            )
+        self._since = None
+        self._attempts = 0
+        self.reason = ""
 
 
 class Consumer:

@@ -26,7 +26,13 @@ import psycopg
 
 from daemon import maintenance, migrations
 from daemon.batcher import Batcher, Delivery
-from daemon.consumer import Consumer, Inbound, TransientBrokerError
+from daemon.consumer import (
+    BROKER_RETRY_INTERVAL_S,
+    BrokerOutage,
+    Consumer,
+    Inbound,
+    TransientBrokerError,
+)
 from daemon.deadletter import dispose
 from daemon.logs import get_logger
 from daemon.maintenance import Gate, Mode
@@ -94,6 +100,7 @@ class IngestService:
         self.metrics.in_flight.set_function(lambda: len(self._batcher) + self._in_hand)
         self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
+        self._broker_outage = BrokerOutage()
         self._deadline: float | None = None
         self._average_body = 0.0
         self._prefetch_changed = asyncio.Event()
@@ -171,10 +178,17 @@ class IngestService:
                     dropped = self._batcher.discard(lambda d: d.message.stale)
                     if dropped:
                         log.info("dropped deliveries of a dead channel", count=dropped)
+                    if self.state == "running":
+                        # Not healthy from the moment the connection is known dead.
+                        self._set_state("not_ready", "broker connection lost; reconnecting")
                     await self._consumer.connect(self._prefetch())
+                    self._broker_outage.ended()
                 self._backoff.reset()
                 return True
-            except (TransientDatabaseError, TransientBrokerError) as exc:
+            except TransientBrokerError as exc:
+                self._set_state("not_ready", self._broker_outage.failed(str(exc)))
+                await self._pause(stop, BROKER_RETRY_INTERVAL_S)
+            except TransientDatabaseError as exc:
                 self._set_state("not_ready", str(exc))
                 await self._pause(stop, self._backoff.take())
         return False
@@ -407,6 +421,8 @@ class IngestService:
 
     def readiness(self) -> tuple[bool, str]:
         """Ready means connected and ingesting; paused or disconnected is not ready."""
+        if self.state == "running" and not self._consumer.connected:
+            return False, "not_ready: broker connection lost; reconnecting"
         if self.state == "running":
             return True, "running"
         return False, f"{self.state}: {self.state_reason}" if self.state_reason else self.state

@@ -10,20 +10,24 @@ queue is done on the shared broker through AMQP: the queue is this test's own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import aio_pika
 import aiormq
 import pytest
 from aio_pika.abc import AbstractConnection, AbstractExchange
-from support import count, event, insert, queue_depth, running_service, wait_until
+from conftest import DaemonProcess
+from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
+from support import count, event, insert, queue_depth, running_service, scalar, wait_until
 
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
@@ -84,12 +88,18 @@ class ReliablePublisher:
                     try:
                         await exchange.publish(message, "visit", mandatory=True, timeout=5)
                         break
-                    except _PUBLISH_ERRORS:
-                        # Returned (no queue bound yet) or the broker is away.
+                    except aiormq.exceptions.PublishError:
+                        # Returned: no queue is bound yet.
                         self.failures += 1
                         await asyncio.sleep(0.1)
-                        if connection.is_closed:
-                            connection, exchange = await self._connect()
+                    except _PUBLISH_ERRORS:
+                        # The broker is away (aio-pika may still call the connection
+                        # open when the broker closed it): start afresh.
+                        self.failures += 1
+                        with contextlib.suppress(*_PUBLISH_ERRORS):
+                            await asyncio.wait_for(connection.close(), 2)
+                        await asyncio.sleep(0.1)
+                        connection, exchange = await self._connect()
                 self.sent += 1
                 ahead = started + (n + 1) * self._interval - time.monotonic()
                 if ahead > 0:
@@ -240,3 +250,113 @@ def _closed_port() -> int:
 async def publish_visits(url: str, exchange: str, ids: range) -> None:
     publisher = ReliablePublisher(url, exchange, ids.start, len(ids), per_second=10_000)
     await publisher.run()
+
+
+# -- the broker away and back ----------------------------------------------------------
+
+
+@pytest.fixture
+def private_broker() -> Iterator[PrivateRabbitMQ]:
+    try:
+        with private_rabbitmq() as broker:
+            yield broker
+    except PrivateRabbitMQUnavailable as exc:
+        pytest.skip(f"no private RabbitMQ node on this machine: {exc}")
+
+
+def private_settings(opdb_url: str, broker: PrivateRabbitMQ, **overrides: Any) -> Settings:
+    """Settings on this test's database and its private broker (which disappears with
+    everything declared on it, so nothing needs deleting)."""
+    values: dict[str, Any] = {
+        "database_url": opdb_url,
+        "amqp_url": broker.url,
+        "exchange": "opdb.fault",
+        "queue": "opdb.fault.ingest",
+        "batch_max_ms": 50,
+        "shutdown_timeout_s": 10.0,
+        "control_interval_s": 0.5,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def _log_time(record: dict[str, Any]) -> float:
+    stamp = datetime.datetime.fromisoformat(record["timestamp"])
+    return stamp.timestamp()
+
+
+def _records(daemon: DaemonProcess, event_name: str) -> list[dict[str, Any]]:
+    return [r for r in daemon.log_records() if r.get("event", "").startswith(event_name)]
+
+
+PROBE = 10_000_000
+
+
+@pytest.mark.parametrize(
+    "outage_s",
+    [
+        pytest.param(5, marks=[pytest.mark.timeout(180)], id="short"),
+        pytest.param(60, marks=[pytest.mark.chaos, pytest.mark.timeout(400)], id="long"),
+    ],
+)
+async def test_broker_stopped_and_started_mid_stream(
+    private_broker: PrivateRabbitMQ,
+    opdb_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+    outage_s: float,
+) -> None:
+    broker = private_broker
+    settings = private_settings(opdb_url, broker)
+    url = settings.libpq_url
+    daemon = start_daemon(settings)
+    daemon.wait_running()
+    events = int(100 * (outage_s + 10))
+    stream = ReliablePublisher(broker.url, settings.exchange, 1, events, per_second=100)
+    streaming = asyncio.create_task(stream.run())
+    await wait_until(lambda: count(url, "pfs_visit") >= 300, 30, "a stream going in")
+
+    down_at = time.time()
+    await asyncio.to_thread(broker.stop_app)
+    await asyncio.sleep(outage_s)
+    await asyncio.to_thread(broker.start_app)
+    back_at = time.time()
+    # The broker answers again: how long until an event published now is committed?
+    probe = ReliablePublisher(broker.url, settings.exchange, PROBE, 1, per_second=1)
+    await probe.run()
+    await _time_until(lambda: _has_visit(url, PROBE), 30, "the probe's commit")
+    back_to_commit = time.time() - back_at
+
+    await streaming
+    await wait_until(lambda: count(url, "pfs_visit") == events + 1, 60, "every event")
+    assert daemon.process.poll() is None, "the daemon exited"
+    assert await queue_depth(broker.url, settings.dead_letter_queue) == 0
+    not_ready = [
+        r
+        for r in _records(daemon, "state")
+        if r.get("state") == "not_ready" and _log_time(r) >= down_at
+    ]
+    assert not_ready, "the daemon never said it was not ready"
+    outage_lines = _records(daemon, "broker unreachable") + _records(daemon, "broker still")
+    warnings = [
+        r
+        for r in daemon.log_records()
+        if r.get("level") in {"warning", "error"} and down_at <= _log_time(r) <= back_at
+    ]
+    assert daemon.stop() == 0
+    figures_line(
+        "broker_stopped",
+        outage_s=outage_s,
+        broker_back_to_probe_commit_s=round(back_to_commit, 2),
+        down_to_not_ready_s=round(_log_time(not_ready[0]) - down_at, 2),
+        outage_log_lines=len(outage_lines),
+        warnings_during_outage=len(warnings),
+        events=events + 1,
+        lost=events + 1 - count(url, "pfs_visit"),
+    )
+    assert back_to_commit <= 3
+    assert len(outage_lines) <= 1 + outage_s // 60
+    assert len(warnings) <= 10
+
+
+def _has_visit(url: str, visit_id: int) -> bool:
+    return bool(scalar(url, "SELECT count(*) FROM pfs_visit WHERE pfs_visit_id = %s", [visit_id]))
