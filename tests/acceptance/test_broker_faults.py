@@ -360,3 +360,123 @@ async def test_broker_stopped_and_started_mid_stream(
 
 def _has_visit(url: str, visit_id: int) -> bool:
     return bool(scalar(url, "SELECT count(*) FROM pfs_visit WHERE pfs_visit_id = %s", [visit_id]))
+
+
+# -- a silent partition ------------------------------------------------------------------
+
+
+class FreezableProxy:
+    """A TCP relay to a broker whose existing connections can be frozen: bytes stop
+    flowing both ways and nothing is closed, as when a network path dies silently. New
+    connections are relayed as usual (the path the next connection takes works)."""
+
+    def __init__(self, target_port: int) -> None:
+        self._target_port = target_port
+        self._server: asyncio.Server | None = None
+        self._frozen = asyncio.Event()
+        self._generation = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: list[asyncio.StreamWriter] = []
+        self.port = 0
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def freeze_existing(self) -> None:
+        self._generation += 1
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        generation = self._generation
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self._target_port)
+        except OSError:
+            writer.close()
+            return
+        self._writers += [writer, up_writer]
+        for source, sink in ((reader, up_writer), (up_reader, writer)):
+            task = asyncio.create_task(self._pipe(source, sink, generation))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _pipe(
+        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, generation: int
+    ) -> None:
+        with contextlib.suppress(OSError, ConnectionError):
+            while True:
+                data = await source.read(65536)
+                if generation != self._generation:
+                    await asyncio.Event().wait()  # frozen: hold the sockets, forward nothing
+                if not data:
+                    sink.close()
+                    return
+                sink.write(data)
+                await sink.drain()
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for writer in self._writers:
+            writer.close()
+
+
+@pytest.mark.timeout(180)
+async def test_silent_partition_is_noticed_within_fifteen_seconds(
+    private_broker: PrivateRabbitMQ,
+    opdb_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+) -> None:
+    broker = private_broker
+    proxy = FreezableProxy(broker.port)
+    await proxy.start()
+    try:
+        settings = private_settings(opdb_url, broker)
+        via_proxy = f"amqp://guest:guest@127.0.0.1:{proxy.port}/"
+        url = settings.libpq_url
+        daemon = start_daemon(settings, OPDB_AMQP_URL=via_proxy)
+        await asyncio.to_thread(daemon.wait_running)
+        stream = ReliablePublisher(broker.url, settings.exchange, 1, 3000, per_second=100)
+        streaming = asyncio.create_task(stream.run())
+        await wait_until(lambda: count(url, "pfs_visit") >= 300, 30, "a stream going in")
+        cut_at = time.time()
+        proxy.freeze_existing()
+        await _time_until(
+            lambda: [
+                r
+                for r in _records(daemon, "state")
+                if r.get("state") == "not_ready" and _log_time(r) >= cut_at
+            ],
+            30,
+            "the daemon to notice",
+            every_s=0.2,
+        )
+        noticed = min(
+            _log_time(r)
+            for r in _records(daemon, "state")
+            if r.get("state") == "not_ready" and _log_time(r) >= cut_at
+        )
+        probe = ReliablePublisher(broker.url, settings.exchange, PROBE, 1, per_second=1)
+        await probe.run()
+        await _time_until(lambda: _has_visit(url, PROBE), 60, "a commit after the partition")
+        cut_to_commit = time.time() - cut_at
+        await streaming
+        await wait_until(lambda: count(url, "pfs_visit") == 3001, 60, "every event")
+        assert daemon.process.poll() is None
+        assert await daemon_stop(daemon) == 0
+    finally:
+        await proxy.close()
+    figures_line(
+        "silent_partition",
+        heartbeat_s=settings.heartbeat_s,
+        cut_to_not_ready_s=round(noticed - cut_at, 2),
+        cut_to_next_commit_s=round(cut_to_commit, 2),
+        lost=3001 - count(url, "pfs_visit"),
+    )
+    assert noticed - cut_at <= 15
+
+
+async def daemon_stop(daemon: DaemonProcess) -> int:
+    return await asyncio.to_thread(daemon.stop)
