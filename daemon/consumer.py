@@ -12,6 +12,7 @@ object, which cost about a third of the daemon's CPU on small events (profiled).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import time
@@ -116,6 +117,9 @@ class TransientBrokerError(IngestError):
 # next to nothing, so the pace can be short.
 BROKER_RETRY_INTERVAL_S = 1.0
 _OUTAGE_REMINDER_S = 60.0
+# A broker that is not blocking confirms a copy in milliseconds; one unconfirmed for
+# this long means the broker holds our publishing connection (an alarm).
+CONFIRM_PATIENCE_S = 2.0
 
 
 class BrokerOutage:
@@ -176,7 +180,16 @@ class Consumer:
         self._on_message = on_message
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
+        # Copies of rejected events go out on a connection of their own: under a memory
+        # or disk alarm the broker blocks every connection that publishes, as a whole,
+        # and the consuming one must keep taking and acknowledging committable events.
+        self._publish_connection: AbstractConnection | None = None
         self._publisher: AbstractChannel | None = None
+        # Rejected events whose copy the broker has not confirmed yet, each left
+        # unacknowledged until it is; while any is, acknowledgements are one by one.
+        self._held: dict[Inbound, float] = {}
+        self._none_held = asyncio.Event()
+        self._none_held.set()
         self._queue: AbstractQueue | None = None
         self._consumer_tag: str | None = None
         self._prefetch = 0
@@ -230,7 +243,16 @@ class Consumer:
             underlay = await self._channel.get_underlay_channel()
             underlay.on_consumer_cancel_callbacks.add(self._on_cancelled)
             self._cancelled_at = None
-            self._publisher = await self._connection.channel(publisher_confirms=True)
+            self._publish_connection = await aio_pika.connect(
+                urls[index],
+                heartbeat=self._settings.heartbeat_s,
+                timeout=_CONNECT_TIMEOUT_S,
+                client_properties={
+                    "connection_name": f"opdb-ingestd {self._settings.queue} rejects"
+                },
+            )
+            self._publish_connection.close_callbacks.add(self._on_close)
+            self._publisher = await self._publish_connection.channel(publisher_confirms=True)
             self._publisher.close_callbacks.add(self._on_close)
             self._prefetch = 0
             await self.set_prefetch(prefetch)
@@ -383,6 +405,9 @@ class Consumer:
         return await self._settle(messages, requeue=True)
 
     async def _settle(self, messages: Sequence[Inbound], requeue: bool | None) -> int:
+        if self._held:
+            # A ``multiple`` ack would take the held ones along.
+            return await self._settle_each(messages, requeue)
         last: dict[int, Inbound] = {}
         counts: dict[int, int] = {}
         for message in messages:
@@ -404,6 +429,71 @@ class Consumer:
                 self.lost.set()
         return len(messages) - settled
 
+    async def _settle_each(self, messages: Sequence[Inbound], requeue: bool | None) -> int:
+        settled = 0
+        for message in messages:
+            if message.stale or message in self._held:
+                continue
+            try:
+                if requeue is None:
+                    await message.channel.basic_ack(message.delivery_tag)
+                else:
+                    await message.channel.basic_nack(message.delivery_tag, requeue=requeue)
+                settled += 1
+            except BROKER_ERRORS:
+                self.lost.set()
+        return len(messages) - settled
+
+    def hold(self, message: Inbound, confirmation: asyncio.Future[None]) -> None:
+        """Leave ``message`` unacknowledged until its copy is confirmed, then ack it;
+        if the copy fails, reconnect so that the broker delivers it again."""
+        self._held[message] = time.monotonic()
+        self._none_held.clear()
+        confirmation.add_done_callback(lambda done: self._release(message, done))
+
+    def _release(self, message: Inbound, confirmation: asyncio.Future[None]) -> None:
+        self._held.pop(message, None)
+        if not self._held:
+            self._none_held.set()
+        failed = confirmation.cancelled() or confirmation.exception() is not None
+        if message.stale:
+            return  # its channel died: the broker delivers it again
+        if failed:
+            self.lost.set()
+            return
+        # Errors here mean the channel died; the broker redelivers the message.
+        ack = asyncio.ensure_future(message.channel.basic_ack(message.delivery_tag))
+        ack.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+    @property
+    def held(self) -> int:
+        """Rejected events waiting for the broker to confirm their copy."""
+        return len(self._held)
+
+    @property
+    def publishing_blocked(self) -> str | None:
+        """Why the broker does not take our copies (it said so, or a copy waits for its
+        confirm longer than a broker that is not blocking ever takes), else None."""
+        connection = self._publish_connection
+        transport = getattr(connection, "transport", None)
+        underlay = getattr(transport, "connection", None)
+        # aiormq keeps the broker's connection.blocked to itself; it is a plain Event.
+        unblocked = getattr(underlay, "_Connection__connection_unblocked", None)
+        opened = bool(getattr(underlay, "is_opened", False))
+        if isinstance(unblocked, asyncio.Event) and opened and not unblocked.is_set():
+            return "connection.blocked: a memory or disk alarm"
+        if self._held:
+            oldest = min(self._held.values())
+            waited = time.monotonic() - oldest
+            if waited >= CONFIRM_PATIENCE_S:
+                return f"a copy unconfirmed for {waited:.0f} s"
+        return None
+
+    async def wait_held(self, timeout_s: float) -> None:
+        """Give the copies in flight until ``timeout_s`` to be confirmed (shutdown)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._none_held.wait(), timeout_s)
+
     async def publish(self, message: Inbound, disposition: deadletter.Disposition) -> None:
         if self._publisher is None or self._publisher.is_closed:
             raise TransientBrokerError("no publishing channel")
@@ -416,10 +506,15 @@ class Consumer:
     async def close(self) -> None:
         self._consumer_tag = None
         connection, self._connection = self._connection, None
+        publish_connection, self._publish_connection = self._publish_connection, None
         self._channel = self._publisher = None
         self._queue = None
+        self._held.clear()
+        self._none_held.set()
         if connection is not None:
             await self._close_quietly(connection)
+        if publish_connection is not None:
+            await self._close_quietly(publish_connection)
 
     @staticmethod
     async def _close_quietly(closable: AbstractConnection | AbstractChannel | None) -> None:

@@ -28,6 +28,7 @@ from daemon import maintenance, migrations
 from daemon.batcher import Batcher, Delivery
 from daemon.consumer import (
     BROKER_RETRY_INTERVAL_S,
+    CONFIRM_PATIENCE_S,
     BrokerOutage,
     Consumer,
     Inbound,
@@ -98,6 +99,7 @@ class IngestService:
         self._last_commit_at: datetime.datetime | None = None
         self.metrics = Metrics()
         self.metrics.in_flight.set_function(lambda: len(self._batcher) + self._in_hand)
+        self.metrics.rejects_unconfirmed.set_function(lambda: self._consumer.held)
         self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
         self._broker_outage = BrokerOutage()
@@ -228,30 +230,44 @@ class IngestService:
         ]
         rejected += [(with_event[i], r) for i, r in result.rejected.items()]
         outcomes: Counter[str] = Counter()
-        try:
-            for delivery, rejection in rejected:
-                disposition = dispose(self._settings, delivery.message, rejection)
-                await self._consumer.publish(delivery.message, disposition)
-                outcome = "dead_lettered" if disposition.dead else "retried"
-                outcomes[outcome] += 1
-                counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
-                counter.labels(rejection.reason.value).inc()
-                log.warning(
-                    outcome,
-                    event_id=str(delivery.event.id) if delivery.event else None,
-                    source=delivery.event.source if delivery.event else None,
-                    message_id=delivery.message.message_id,
-                    reason=rejection.reason.value,
-                    detail=rejection.detail,
-                    attempts=disposition.headers.get("x-opdb-attempts"),
-                )
-        except TransientBrokerError as exc:
-            self.metrics.transient_errors.labels("broker").inc()
-            # Nothing acknowledged: the broker redelivers the batch, committed events
-            # are recognised by the ledger and the rejects are disposed of again.
-            log.warning("could not dispose of rejected events", error=str(exc))
-            self._consumer.lost.set()
-            return
+        copies: dict[asyncio.Future[None], Inbound] = {}
+        for delivery, rejection in rejected:
+            disposition = dispose(self._settings, delivery.message, rejection)
+            publishing = self._consumer.publish(delivery.message, disposition)
+            copies[asyncio.ensure_future(publishing)] = delivery.message
+            outcome = "dead_lettered" if disposition.dead else "retried"
+            outcomes[outcome] += 1
+            counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
+            counter.labels(rejection.reason.value).inc()
+            log.warning(
+                outcome,
+                event_id=str(delivery.event.id) if delivery.event else None,
+                source=delivery.event.source if delivery.event else None,
+                message_id=delivery.message.message_id,
+                reason=rejection.reason.value,
+                detail=rejection.detail,
+                attempts=disposition.headers.get("x-opdb-attempts"),
+            )
+        if copies:
+            # No waiting at all while the broker is known to hold our copies back.
+            blocked = self._consumer.publishing_blocked is not None
+            patience = 0.0 if blocked else CONFIRM_PATIENCE_S
+            confirmed, waiting = await asyncio.wait(copies, timeout=patience)
+            failures = [c.exception() for c in confirmed if c.exception() is not None]
+            if failures:
+                for pending in waiting:
+                    pending.cancel()
+                self.metrics.transient_errors.labels("broker").inc()
+                # Nothing acknowledged: the broker redelivers the batch, committed events
+                # are recognised by the ledger and the rejects are disposed of again.
+                log.warning("could not dispose of rejected events", error=str(failures[0]))
+                self._consumer.lost.set()
+                return
+            # Copies the broker holds back (an alarm blocks our publishing connection)
+            # keep their originals unacknowledged until confirmed; everything else in
+            # the batch is acknowledged now, so committable events keep flowing.
+            for pending in waiting:
+                self._consumer.hold(copies[pending], pending)
         unacked = await self._consumer.ack([d.message for d in live])
         self._notifier.progressed()
         self._record_commit(len(result.committed), sum(result.rows_by_table.values()))
@@ -301,7 +317,7 @@ class IngestService:
                     continue
                 if not await self._consumer.start():
                     continue
-                self._set_state("running")
+                self._set_state(*self._running_state())
                 batch = await self._batcher.next_batch(stop)
                 self._notifier.progressed()
                 if batch:
@@ -419,6 +435,17 @@ class IngestService:
         for index in result.committed:
             metrics.event_age_seconds.observe((now - events[index].sent_at).total_seconds())
 
+    def _running_state(self) -> tuple[str, str]:
+        """``running``, or ``broker_blocked`` while the broker holds back the copies of
+        rejected events (committable events still commit)."""
+        why = self._consumer.publishing_blocked
+        if why is None:
+            return "running", ""
+        return "broker_blocked", (
+            f"the broker blocks publishing ({why}); rejected events wait for it "
+            "(opdb_rejects_unconfirmed), committable events go on"
+        )
+
     def readiness(self) -> tuple[bool, str]:
         """Ready means connected and ingesting; paused or disconnected is not ready."""
         if self.state == "running" and not self._consumer.connected:
@@ -478,6 +505,8 @@ class IngestService:
         await asyncio.sleep(0)
         for batch in self._batcher.drain():
             await self._process_in_hand(batch, stop)
+        # Copies still unconfirmed leave their originals to the broker to deliver again.
+        await self._consumer.wait_held(max(0.0, self._remaining() or 0.0))
 
     async def _feed_watchdog(self) -> None:
         interval = self._notifier.watchdog_interval_s

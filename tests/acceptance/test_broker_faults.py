@@ -25,9 +25,18 @@ import aio_pika
 import aiormq
 import pytest
 from aio_pika.abc import AbstractConnection, AbstractExchange
-from conftest import DaemonProcess
+from conftest import DaemonProcess, run_cli
 from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
-from support import count, event, insert, queue_depth, running_service, scalar, wait_until
+from support import (
+    count,
+    declare_topology,
+    event,
+    insert,
+    queue_depth,
+    running_service,
+    scalar,
+    wait_until,
+)
 
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
@@ -480,3 +489,108 @@ async def test_silent_partition_is_noticed_within_fifteen_seconds(
 
 async def daemon_stop(daemon: DaemonProcess) -> int:
     return await asyncio.to_thread(daemon.stop)
+
+
+# -- broker alarms -----------------------------------------------------------------------
+
+
+def _bad_body(n: int) -> bytes:
+    """An event the contract refuses (validation): dead-lettered at once."""
+    row = {"pfs_visit_id": "not a number", "pfs_visit_description": f"bad {n}"}
+    return json.dumps(event([insert("pfs_visit", row)])).encode()
+
+
+async def _publish_bodies(url: str, exchange: str, bodies: list[bytes]) -> None:
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        target = await channel.get_exchange(exchange)
+        for start in range(0, len(bodies), 200):
+            await asyncio.gather(
+                *(
+                    target.publish(
+                        aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                        "alarm",
+                        mandatory=True,
+                    )
+                    for b in bodies[start : start + 200]
+                )
+            )
+    finally:
+        await connection.close()
+
+
+ALARMS = {
+    "memory": (
+        ("set_vm_memory_high_watermark", "0.0000001"),
+        ("set_vm_memory_high_watermark", "0.4"),
+    ),
+    "disk": (("set_disk_free_limit", "10000GB"), ("set_disk_free_limit", "1MB")),
+}
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("alarm", ["memory", "disk"])
+async def test_alarm_never_stalls_committable_events(
+    private_broker: PrivateRabbitMQ,
+    opdb_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+    alarm: str,
+) -> None:
+    """Events wait in the queue with a rejected one in every twentieth place; the
+    broker raises an alarm (it then blocks every connection that publishes) and the
+    daemon starts: every good event commits while the copies of the rejected ones wait,
+    the daemon says ``broker_blocked`` (state, ``status``), and once the alarm clears
+    the rejected ones reach the dead-letter queue, each once."""
+    broker = private_broker
+    settings = private_settings(opdb_url, broker)
+    url = settings.libpq_url
+    good, bad = 1900, 100
+    bodies = [visit_body(n) for n in range(1, good + 1)]
+    for n in range(bad):
+        bodies.insert(n * 20 + 10, _bad_body(n))
+    await declare_topology(settings)
+    await _publish_bodies(broker.url, settings.exchange, bodies)
+    raise_alarm, clear_alarm = ALARMS[alarm]
+    await asyncio.to_thread(broker.ctl, *raise_alarm)
+    try:
+        daemon = start_daemon(settings)
+        started = time.monotonic()
+        await _time_until(lambda: count(url, "pfs_visit") == good, 60, "every good event")
+        all_good_s = time.monotonic() - started
+        await _time_until(
+            lambda: any(r.get("state") == "broker_blocked" for r in _records(daemon, "state")),
+            15,
+            "the daemon to report broker_blocked",
+        )
+        status = await asyncio.to_thread(run_cli, settings, "status")
+        assert status.returncode == 1, status.stdout
+        assert "broker_blocked" in status.stdout
+        assert await queue_depth(broker.url, settings.dead_letter_queue) == 0
+    finally:
+        await asyncio.to_thread(broker.ctl, *clear_alarm)
+    cleared = time.monotonic()
+    await _time_until(
+        lambda: _depth_is(broker.url, settings.dead_letter_queue, bad), 60, "the dead letters"
+    )
+    dead_after_clear_s = time.monotonic() - cleared
+    await _time_until(
+        lambda: [r for r in _records(daemon, "state")][-1].get("state") == "running",
+        15,
+        "the daemon to say running again",
+    )
+    assert daemon.process.poll() is None
+    assert await asyncio.to_thread(daemon.stop) == 0
+    assert count(url, "pfs_visit") == good
+    assert await queue_depth(broker.url, settings.queue) == 0
+    figures_line(
+        f"{alarm}_alarm",
+        good_events_committed_under_alarm=good,
+        all_good_committed_s=round(all_good_s, 2),
+        clear_to_dead_letters_s=round(dead_after_clear_s, 2),
+        dead_lettered=bad,
+    )
+
+
+async def _depth_is(url: str, queue: str, depth: int) -> bool:
+    return await queue_depth(url, queue) == depth
