@@ -252,7 +252,9 @@ class Consumer:
                 },
             )
             self._publish_connection.close_callbacks.add(self._on_close)
-            self._publisher = await self._publish_connection.channel(publisher_confirms=True)
+            self._publisher = await self._publish_connection.channel(
+                publisher_confirms=True, on_return_raises=True
+            )
             self._publisher.close_callbacks.add(self._on_close)
             self._prefetch = 0
             await self.set_prefetch(prefetch)

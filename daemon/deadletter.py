@@ -79,7 +79,8 @@ def _is_retry_queue(settings: Settings, name: object) -> bool:
     if not isinstance(name, str) or len(name) > _MAX_QUEUE_NAME_CHARS:
         return False
     prefix = f"{settings.queue}.retry."
-    delay = name.removeprefix(prefix).removesuffix("ms")
+    # Quorum waiting rooms, or the classic ones of earlier releases still draining.
+    delay = name.removeprefix(prefix).removeprefix("quorum.").removesuffix("ms")
     return name.startswith(prefix) and name.endswith("ms") and delay.isdigit()
 
 
@@ -205,4 +206,7 @@ def copy_of(
 
 async def send(exchange: AbstractExchange, message: Inbound, disposition: Disposition) -> None:
     """Publish the copy and wait for the broker's confirm (raises if it does not come)."""
-    await exchange.publish(copy_of(message, disposition.headers), disposition.routing_key)
+    # Mandatory: a copy no queue takes (its queue is missing) must fail, not vanish.
+    await exchange.publish(
+        copy_of(message, disposition.headers), disposition.routing_key, mandatory=True
+    )

@@ -62,7 +62,7 @@ async def _queues(settings: Settings) -> dict[str, QueueStatus]:
     try:
         result: dict[str, QueueStatus] = {}
         retry_depth = 0
-        for name in topology.queue_names(settings):
+        for name in [*topology.queue_names(settings), *topology.legacy_queue_names(settings)]:
             channel = await connection.channel()
             try:
                 queue = await channel.declare_queue(name, passive=True)

@@ -4,8 +4,10 @@ fresh broker works and an existing one is left as it is."""
 from __future__ import annotations
 
 import aio_pika
+import aiormq
 from aio_pika.abc import AbstractChannel, AbstractQueue
 from aiormq.exceptions import ChannelPreconditionFailed
+from pamqp.common import FieldTable
 
 from daemon.logs import get_logger
 from daemon.settings import Settings
@@ -26,7 +28,31 @@ def retry_delays_ms(settings: Settings) -> list[int]:
 
 
 def retry_queue_name(settings: Settings, delay_ms: int) -> str:
+    """A waiting room of the retry schedule: a quorum queue, so that it survives the
+    loss of a cluster node (a classic queue lives on one node, and while that node is
+    down it cannot even be declared elsewhere)."""
+    return f"{settings.queue}.retry.quorum.{delay_ms}ms"
+
+
+def legacy_retry_queue_name(settings: Settings, delay_ms: int) -> str:
+    """The classic waiting rooms of earlier releases. A broker upgraded in place may
+    still hold some; what waits there still comes back to the ingest queue."""
     return f"{settings.queue}.retry.{delay_ms}ms"
+
+
+def retry_queue_arguments(settings: Settings, delay_ms: int) -> FieldTable:
+    """Messages expire in arrival order, then the broker moves them back to the ingest
+    queue through the default exchange. ``at-least-once`` dead-lettering (which needs
+    ``reject-publish``) has the broker keep a message until the ingest queue confirms
+    it: a leader change in the middle loses nothing."""
+    return {
+        "x-queue-type": "quorum",
+        "x-message-ttl": delay_ms,
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": settings.queue,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
 
 
 def queue_names(settings: Settings) -> list[str]:
@@ -38,20 +64,35 @@ def queue_names(settings: Settings) -> list[str]:
     ]
 
 
-async def _declare_ingest_queue(
-    connection: aio_pika.abc.AbstractConnection, channel: AbstractChannel, settings: Settings
+def legacy_queue_names(settings: Settings) -> list[str]:
+    """Classic retry queues an earlier release may have left (see the README's upgrade
+    notes): counted by ``status`` while they drain, never declared."""
+    return [legacy_retry_queue_name(settings, d) for d in retry_delays_ms(settings)]
+
+
+_QUORUM: FieldTable = {"x-queue-type": "quorum"}
+
+
+async def _declare_or_adopt(
+    connection: aio_pika.abc.AbstractConnection,
+    channel: AbstractChannel,
+    name: str,
+    arguments: FieldTable,
 ) -> tuple[AbstractChannel, AbstractQueue]:
+    """Declare ``name``; if it exists with other arguments (a classic queue made by
+    hand or by an older release), use it as it is rather than refuse to start. A
+    refused declaration closes its channel: the channel to go on with is returned."""
     try:
-        queue = await channel.declare_queue(
-            settings.queue, durable=True, arguments={"x-queue-type": "quorum"}
+        return channel, await channel.declare_queue(name, durable=True, arguments=arguments)
+    except ChannelPreconditionFailed as exc:
+        log.warning(
+            "queue exists with other arguments; using it as it is",
+            queue=name,
+            wanted=arguments,
+            broker_said=str(exc),
         )
-    except ChannelPreconditionFailed:
-        # The queue exists with other arguments (say, a classic queue made by hand or by
-        # an older broker). Use it as it is rather than refuse to start.
-        log.warning("ingest queue exists with other arguments; using it", queue=settings.queue)
         channel = await connection.channel()
-        queue = await channel.declare_queue(settings.queue, passive=True)
-    return channel, queue
+        return channel, await channel.declare_queue(name, passive=True)
 
 
 async def declare(
@@ -60,26 +101,25 @@ async def declare(
     """Declare exchange, ingest queue and its binding, dead-letter and retry queues.
 
     Returns the channel to go on with (a failed declaration closes a channel) and the
-    ingest queue.
+    ingest queue. A retry queue that cannot be declared (say, its node is down) does
+    not stop consumption: the daemon consumes, and a copy for that queue comes back
+    unroutable, so its event is not acknowledged and is tried again later.
     """
     exchange = await channel.declare_exchange(
         settings.exchange, aio_pika.ExchangeType.TOPIC, durable=True
     )
-    channel, queue = await _declare_ingest_queue(connection, channel, settings)
+    channel, queue = await _declare_or_adopt(connection, channel, settings.queue, _QUORUM)
     await queue.bind(exchange, routing_key="#")
-    await channel.declare_queue(
-        settings.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
-    )
+    channel, _ = await _declare_or_adopt(connection, channel, settings.dead_letter_queue, _QUORUM)
     for delay in retry_delays_ms(settings):
-        # A waiting room per delay: messages expire in arrival order, then the broker
-        # moves them back to the ingest queue through the default exchange.
-        await channel.declare_queue(
-            retry_queue_name(settings, delay),
-            durable=True,
-            arguments={
-                "x-message-ttl": delay,
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": settings.queue,
-            },
-        )
+        name = retry_queue_name(settings, delay)
+        try:
+            channel, _ = await _declare_or_adopt(
+                connection, channel, name, retry_queue_arguments(settings, delay)
+            )
+        except aiormq.exceptions.AMQPChannelError as exc:
+            log.warning(
+                "cannot declare a retry queue; consuming anyway", queue=name, error=str(exc)
+            )
+            channel = await connection.channel()
     return channel, queue

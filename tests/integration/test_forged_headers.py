@@ -17,7 +17,7 @@ import aio_pika
 import pytest
 from support import count, event, insert, queue_depth, running_service, take_all, wait_until
 
-from daemon import deadletter
+from daemon import deadletter, topology
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -131,7 +131,7 @@ async def test_forged_headers_cost_only_their_own_event(
         await wait_until(
             lambda: count(settings.libpq_url, "pfs_visit") == len(good) + 2, 30, "good events"
         )
-        retry_queue = f"{settings.queue}.retry.60000ms"
+        retry_queue = topology.retry_queue_name(settings, 60_000)
 
         async def all_waiting() -> bool:
             return await queue_depth(amqp_url, retry_queue) == len(orphans) + 1

@@ -53,7 +53,7 @@ def test_retry_schedule_doubles_caps_and_gives_up() -> None:
     delays = [deadletter.retry_delay_ms(settings, n) for n in range(1, 8)]
     assert delays == [1000, 2000, 4000, 8000, 8000, None, None]
     assert topology.retry_delays_ms(settings) == [1000, 2000, 4000, 8000]
-    assert topology.queue_names(settings)[-1] == "opdb.ingest.retry.8000ms"
+    assert topology.queue_names(settings)[-1] == "opdb.ingest.retry.quorum.8000ms"
 
 
 def test_default_retry_budget_is_about_fifteen_minutes() -> None:
@@ -97,7 +97,7 @@ def test_missing_parent_waits_then_dead_letters_with_headers() -> None:
     now = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
     first = deadletter.dispose(settings, _Message(), rejection, now)  # type: ignore[arg-type]
     assert not first.dead
-    assert first.routing_key == "opdb.ingest.retry.100ms"
+    assert first.routing_key == "opdb.ingest.retry.quorum.100ms"
     assert first.headers["x-opdb-attempts"] == 1
     last = deadletter.dispose(
         settings,

@@ -129,7 +129,7 @@ def test_forged_header_from_a_publisher_gets_the_full_schedule(header: str, valu
     settings = Settings(queue=QUEUE)
     disposition = deadletter.dispose(settings, Message({header: value}), MISSING, NOW)  # type: ignore[arg-type]
     assert not disposition.dead
-    assert disposition.routing_key == f"{QUEUE}.retry.1000ms"
+    assert disposition.routing_key == f"{QUEUE}.retry.quorum.1000ms"
     assert disposition.headers[deadletter.ATTEMPTS_HEADER] == 1
     assert disposition.headers[deadletter.FIRST_FAILED_HEADER] == NOW.isoformat(
         timespec="milliseconds"
@@ -188,7 +188,7 @@ def test_own_headers_are_kept_on_the_way_back() -> None:
     )
     assert deadletter.came_back(settings, message)  # type: ignore[arg-type]
     disposition = deadletter.dispose(settings, message, MISSING, NOW)  # type: ignore[arg-type]
-    assert disposition.routing_key == f"{QUEUE}.retry.4000ms"
+    assert disposition.routing_key == f"{QUEUE}.retry.quorum.4000ms"
     headers = disposition.headers
     assert headers[deadletter.ATTEMPTS_HEADER] == 3
     assert headers[deadletter.FIRST_FAILED_HEADER] == "2026-11-24T09:59:00.000+00:00"
@@ -238,3 +238,22 @@ def test_forged_reasons_of_other_rejections_are_replaced() -> None:
     assert headers[deadletter.FAILED_AT_HEADER] == NOW.isoformat(timespec="milliseconds")
     assert deadletter.ORIGINAL_USER_HEADER not in headers
     assert headers["x-opdb-source"] == "tel"
+
+
+@pytest.mark.parametrize(
+    "name", [f"{QUEUE}.retry.quorum.2000ms", f"{QUEUE}.retry.2000ms"], ids=["quorum", "legacy"]
+)
+def test_both_generations_of_retry_queues_are_ours(name: str) -> None:
+    settings = Settings(queue=QUEUE)
+    message = Message(
+        {"x-death": [{"queue": name, "reason": "expired"}], deadletter.ATTEMPTS_HEADER: 2},
+        exchange="",
+        routing_key=QUEUE,
+    )
+    assert deadletter.came_back(settings, message)  # type: ignore[arg-type]
+    assert (
+        deadletter.dispose(settings, message, MISSING, NOW).headers[  # type: ignore[arg-type]
+            deadletter.ATTEMPTS_HEADER
+        ]
+        == 3
+    )
