@@ -18,11 +18,13 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import aio_pika
 import aiormq
+import psycopg
 import pytest
 from aio_pika.abc import AbstractConnection, AbstractExchange
 from conftest import DaemonProcess, run_cli
@@ -38,6 +40,7 @@ from support import (
     wait_until,
 )
 
+from daemon import maintenance, migrations
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
 
@@ -594,3 +597,56 @@ async def test_alarm_never_stalls_committable_events(
 
 async def _depth_is(url: str, queue: str, depth: int) -> bool:
     return await queue_depth(url, queue) == depth
+
+
+# -- status against the broker's word ------------------------------------------------------
+
+
+async def _claim_running(settings: Settings) -> None:
+    """A daemon's report saying ``running`` (as a stuck daemon would keep sending)."""
+    now = datetime.datetime.now(datetime.UTC)
+    report = maintenance.InstanceReport(
+        instance_id=uuid.uuid4(),
+        queue=settings.queue,
+        state="running",
+        state_reason="",
+        expected_revision=migrations.head_revision(),
+        database_revision=migrations.head_revision(),
+        in_flight=0,
+        started_at=now,
+        last_commit_at=None,
+        events_last_minute=0,
+        rows_last_minute=0,
+    )
+    async with await psycopg.AsyncConnection.connect(settings.libpq_url, autocommit=True) as conn:
+        await maintenance.report(conn, report)
+
+
+async def test_status_is_unhealthy_when_the_broker_contradicts_a_running_daemon(
+    make_settings: Callable[..., Settings],
+) -> None:
+    settings = make_settings()
+    await _claim_running(settings)
+    missing = await asyncio.to_thread(run_cli, settings, "status")
+    assert missing.returncode == 1, missing.stdout
+    assert f"ingest queue {settings.queue} does not exist" in missing.stdout
+    await declare_topology(settings)
+    await _claim_running(settings)
+    idle = await asyncio.to_thread(run_cli, settings, "status")
+    assert idle.returncode == 1, idle.stdout
+    assert f"ingest queue {settings.queue} has no consumer" in idle.stdout
+    async with running_service(settings):
+        await wait_until(
+            lambda: (
+                scalar(
+                    settings.libpq_url,
+                    "SELECT count(*) FROM opdb_ingest.daemon_instance WHERE state = 'running'",
+                )
+                >= 2
+            ),
+            15,
+            "the daemon's report",
+        )
+        consumed = await asyncio.to_thread(run_cli, settings, "status")
+    assert "has no consumer" not in consumed.stdout
+    assert "1 consumer(s)" in consumed.stdout
