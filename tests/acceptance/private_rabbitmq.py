@@ -16,6 +16,7 @@ happens; :class:`PrivateRabbitMQUnavailable` says why a machine cannot run one.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import secrets
@@ -60,6 +61,8 @@ class PrivateRabbitMQ:
     port: int = 0
     dist_port: int = 0
     env: dict[str, str] = field(default_factory=dict)
+    # Nodes of one cluster share their Erlang cookie.
+    cookie: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @property
     def node(self) -> str:
@@ -86,7 +89,7 @@ class PrivateRabbitMQ:
             path.mkdir(exist_ok=True)
         cookie = home / ".erlang.cookie"
         if not cookie.exists():
-            cookie.write_text(secrets.token_hex(16))
+            cookie.write_text(self.cookie)
             cookie.chmod(0o400)
         env_file.write_text("")
         plugins.write_text("[].\n")
@@ -233,3 +236,39 @@ def private_rabbitmq() -> Iterator[PrivateRabbitMQ]:
             broker.stop()
         finally:
             shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_cluster(size: int = 3) -> Iterator[list[PrivateRabbitMQ]]:
+    """Start ``size`` private nodes and join them into one cluster (nodes 2.. join node
+    1); stop them all and remove their directories on exit."""
+    if not (BIN / "rabbitmq-server").exists():
+        raise PrivateRabbitMQUnavailable(f"{BIN}/rabbitmq-server is not installed")
+    if os.geteuid() != 0:
+        raise PrivateRabbitMQUnavailable("a private node runs as root here (Debian's layout)")
+    cookie = secrets.token_hex(16)
+    cluster = uuid.uuid4().hex[:8]
+    nodes = [
+        PrivateRabbitMQ(
+            root=Path(tempfile.mkdtemp(prefix="opdb-private-rmq-")),
+            name=f"opdbtest{cluster}n{i}",
+            cookie=cookie,
+        )
+        for i in range(1, size + 1)
+    ]
+    try:
+        # Booting is mostly waiting: the nodes boot side by side.
+        with concurrent.futures.ThreadPoolExecutor(size) as pool:
+            for done in [pool.submit(node._boot) for node in nodes]:
+                done.result()
+        for node in nodes[1:]:
+            node.ctl("stop_app")
+            node.ctl("join_cluster", nodes[0].node)
+            node.start_app()
+        yield nodes
+    finally:
+        for node in nodes:
+            try:
+                node.stop()
+            finally:
+                shutil.rmtree(node.root, ignore_errors=True)
