@@ -28,7 +28,12 @@ import psycopg
 import pytest
 from aio_pika.abc import AbstractConnection, AbstractExchange
 from conftest import DaemonProcess, run_cli
-from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
+from private_rabbitmq import (
+    PrivateRabbitMQ,
+    PrivateRabbitMQUnavailable,
+    private_cluster,
+    private_rabbitmq,
+)
 from support import (
     count,
     declare_topology,
@@ -650,3 +655,75 @@ async def test_status_is_unhealthy_when_the_broker_contradicts_a_running_daemon(
         consumed = await asyncio.to_thread(run_cli, settings, "status")
     assert "has no consumer" not in consumed.stdout
     assert "1 consumer(s)" in consumed.stdout
+
+
+# -- a three-node cluster ------------------------------------------------------------------
+
+
+def _connected_node(nodes: list[PrivateRabbitMQ], connection_name: str) -> PrivateRabbitMQ:
+    """The node holding the client connection called ``connection_name``."""
+    for node in nodes:
+        listing = node.ctl("-q", "list_connections", "client_properties", "--formatter", "json")
+        for connection in json.loads(listing.stdout or "[]"):
+            names = [
+                p[2] for p in connection.get("client_properties") or [] if p[0] == "connection_name"
+            ]
+            if connection_name in names:
+                return node
+    raise AssertionError(f"no node holds the connection {connection_name!r}")
+
+
+@pytest.mark.timeout(300)
+async def test_cluster_node_of_the_daemon_killed(
+    opdb_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    """Three nodes, the daemon given all three URLs; the node it consumes from is
+    killed (``kill -9``) mid-stream. Every queue is a quorum queue with a member on
+    each node, so the daemon moves on to the next node and commits resume there."""
+    try:
+        cluster = private_cluster(3)
+        nodes = cluster.__enter__()
+    except PrivateRabbitMQUnavailable as exc:
+        pytest.skip(f"no private RabbitMQ cluster on this machine: {exc}")
+    try:
+        settings = private_settings(
+            opdb_url,
+            nodes[0],
+            amqp_url=", ".join(node.url for node in nodes),
+            retry_first_delay_ms=200,
+            retry_max_delay_ms=800,
+        )
+        url = settings.libpq_url
+        daemon = start_daemon(settings)
+        await asyncio.to_thread(daemon.wait_running, 60)
+        victim = await asyncio.to_thread(_connected_node, nodes, f"opdb-ingestd {settings.queue}")
+        survivor = next(node for node in nodes if node is not victim)
+        # A child published ahead of its parent waits in a retry queue across the kill.
+        orphan = json.dumps(
+            event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": 1})])
+        ).encode()
+        await _publish_bodies(survivor.url, settings.exchange, [orphan])
+        stream = ReliablePublisher(survivor.url, settings.exchange, 1, 3000, per_second=150)
+        streaming = asyncio.create_task(stream.run())
+        await wait_until(lambda: count(url, "pfs_visit") >= 300, 60, "a stream going in")
+        killed_at = time.time()
+        await asyncio.to_thread(victim.kill)
+        probe = ReliablePublisher(survivor.url, settings.exchange, PROBE, 1, per_second=1)
+        await probe.run()
+        await _time_until(lambda: _has_visit(url, PROBE), 60, "a commit on the other nodes")
+        kill_to_commit = time.time() - killed_at
+        await streaming
+        await wait_until(lambda: count(url, "pfs_visit") == 3001, 90, "every event")
+        await wait_until(lambda: count(url, "tel_status") == 1, 30, "the orphan")
+        assert daemon.process.poll() is None, "the daemon exited"
+        assert await queue_depth(survivor.url, settings.dead_letter_queue) == 0
+        assert await asyncio.to_thread(daemon.stop) == 0
+    finally:
+        cluster.__exit__(None, None, None)
+    figures_line(
+        "cluster_node_killed",
+        kill_to_next_commit_s=round(kill_to_commit, 2),
+        events=3002,
+        lost=3001 - count(url, "pfs_visit"),
+    )
+    assert kill_to_commit <= 15
