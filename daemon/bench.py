@@ -652,7 +652,8 @@ class Bench:
         self._receipts_received = 0
         database = f"opdb_bench_{token}"
         url = with_database(settings.libpq_url, database)
-        amqp_url = settings.amqp_url.get_secret_value()
+        # The bench measures one broker: the first listed.
+        amqp_url = settings.amqp_urls[0]
         daemon_settings = settings.model_copy(
             update={
                 "database_url": SecretStr(sqlalchemy_database_url(url)),

@@ -120,7 +120,7 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     log.info(
         "starting",
         database=mask_url(settings.sqlalchemy_url),
-        broker=mask_url(settings.amqp_url.get_secret_value()),
+        broker=", ".join(mask_url(url) for url in settings.amqp_urls),
         queue=settings.queue,
         exchange=settings.exchange,
     )

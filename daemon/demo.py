@@ -33,6 +33,7 @@ from daemon.dlq import DeadLetterQueue
 from daemon.errors import IngestError
 from daemon.settings import Settings
 from opdb import simulate
+from opdb.amqp import connect_first
 from opdb.publish import AsyncPublisher, PublisherSettings
 from opdb.urls import with_database
 
@@ -202,7 +203,7 @@ async def _publish(demo: Demo, night: list[dict[str, Any]], out: TextIO) -> floa
 
 
 async def _publish_raw(demo: Demo) -> None:
-    connection = await aio_pika.connect(demo.settings.amqp_url.get_secret_value())
+    connection, _ = await connect_first(demo.settings.amqp_urls)
     try:
         channel = await connection.channel(publisher_confirms=True)
         exchange = await channel.get_exchange(demo.settings.exchange)
@@ -334,7 +335,7 @@ def _clean_up(demo: Demo, keep: bool, say: Callable[[str], None]) -> None:
 
 
 async def _delete_broker_objects(settings: Settings) -> None:
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value())
+    connection, _ = await connect_first(settings.amqp_urls)
     try:
         channel = await connection.channel()
         for name in topology.queue_names(settings):

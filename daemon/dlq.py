@@ -57,6 +57,7 @@ from daemon.deadletter import (
 from daemon.errors import IngestError
 from daemon.logs import mask_secrets
 from daemon.settings import Settings, mask_url
+from opdb.amqp import NoBrokerReachable, connect_first
 from opdb.contract import Reason
 
 REPLAYED_AT_HEADER = "x-opdb-replayed-at"
@@ -343,18 +344,19 @@ class DeadLetterQueue:
         self._taken: list[Held] = []
 
     async def __aenter__(self) -> DeadLetterQueue:
-        url = self._settings.amqp_url.get_secret_value()
+        urls = self._settings.amqp_urls
         try:
-            self._connection = await aio_pika.connect(
-                url,
+            self._connection, _ = await connect_first(
+                urls,
                 timeout=10,
                 client_properties={"connection_name": f"opdb-ingestd dlq {self._settings.queue}"},
             )
             self._channel = await self._connection.channel(publisher_confirms=False)
-        except BROKER_ERRORS as exc:
+        except (NoBrokerReachable, *BROKER_ERRORS) as exc:
             await self._close()
+            where = ", ".join(mask_url(url) for url in urls)
             raise DeadLetterError(
-                f"cannot connect to RabbitMQ at {mask_url(url)}: {mask_secrets(repr(exc))}"
+                f"cannot connect to RabbitMQ at {where}: {mask_secrets(repr(exc))}"
             ) from exc
         return self
 

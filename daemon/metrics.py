@@ -28,6 +28,7 @@ log = get_logger(__name__)
 STATES = (
     "starting",
     "running",
+    "broker_blocked",
     "not_ready",
     "maintenance",
     "schema_mismatch",
@@ -102,6 +103,12 @@ class Metrics:
             registry=r,
         )
         self.in_flight = Gauge("opdb_in_flight", "Messages held unacknowledged", registry=r)
+        self.rejects_unconfirmed = Gauge(
+            "opdb_rejects_unconfirmed",
+            "Rejected events whose copy to a retry or dead-letter queue the broker has not "
+            "confirmed yet (it blocks publishing under an alarm)",
+            registry=r,
+        )
         self.state = Gauge("opdb_state", "1 for the daemon's current state", ["state"], registry=r)
 
     def set_state(self, state: str) -> None:

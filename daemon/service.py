@@ -26,7 +26,14 @@ import psycopg
 
 from daemon import maintenance, migrations, receipts
 from daemon.batcher import Batcher, Delivery
-from daemon.consumer import Consumer, Inbound, TransientBrokerError
+from daemon.consumer import (
+    BROKER_RETRY_INTERVAL_S,
+    CONFIRM_PATIENCE_S,
+    BrokerOutage,
+    Consumer,
+    Inbound,
+    TransientBrokerError,
+)
 from daemon.deadletter import dispose
 from daemon.logs import get_logger
 from daemon.maintenance import Gate, Mode
@@ -92,8 +99,10 @@ class IngestService:
         self._last_commit_at: datetime.datetime | None = None
         self.metrics = Metrics()
         self.metrics.in_flight.set_function(lambda: len(self._batcher) + self._in_hand)
+        self.metrics.rejects_unconfirmed.set_function(lambda: self._consumer.held)
         self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
+        self._broker_outage = BrokerOutage()
         self._deadline: float | None = None
         self._average_body = 0.0
         self._prefetch_changed = asyncio.Event()
@@ -171,10 +180,17 @@ class IngestService:
                     dropped = self._batcher.discard(lambda d: d.message.stale)
                     if dropped:
                         log.info("dropped deliveries of a dead channel", count=dropped)
+                    if self.state == "running":
+                        # Not healthy from the moment the connection is known dead.
+                        self._set_state("not_ready", "broker connection lost; reconnecting")
                     await self._consumer.connect(self._prefetch())
+                    self._broker_outage.ended()
                 self._backoff.reset()
                 return True
-            except (TransientDatabaseError, TransientBrokerError) as exc:
+            except TransientBrokerError as exc:
+                self._set_state("not_ready", self._broker_outage.failed(str(exc)))
+                await self._pause(stop, BROKER_RETRY_INTERVAL_S)
+            except TransientDatabaseError as exc:
                 self._set_state("not_ready", str(exc))
                 await self._pause(stop, self._backoff.take())
         return False
@@ -215,32 +231,46 @@ class IngestService:
         ]
         rejected += [(with_event[i], r) for i, r in result.rejected.items()]
         outcomes: Counter[str] = Counter()
+        copies: dict[asyncio.Future[None], Inbound] = {}
         disposed = []
-        try:
-            for delivery, rejection in rejected:
-                disposition = dispose(self._settings, delivery.message, rejection)
-                await self._consumer.publish(delivery.message, disposition)
-                disposed.append((delivery, rejection, disposition))
-                outcome = "dead_lettered" if disposition.dead else "retried"
-                outcomes[outcome] += 1
-                counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
-                counter.labels(rejection.reason.value).inc()
-                log.warning(
-                    outcome,
-                    event_id=str(delivery.event.id) if delivery.event else None,
-                    source=delivery.event.source if delivery.event else None,
-                    message_id=delivery.message.message_id,
-                    reason=rejection.reason.value,
-                    detail=rejection.detail,
-                    attempts=disposition.headers.get("x-opdb-attempts"),
-                )
-        except TransientBrokerError as exc:
-            self.metrics.transient_errors.labels("broker").inc()
-            # Nothing acknowledged: the broker redelivers the batch, committed events
-            # are recognised by the ledger and the rejects are disposed of again.
-            log.warning("could not dispose of rejected events", error=str(exc))
-            self._consumer.lost.set()
-            return
+        for delivery, rejection in rejected:
+            disposition = dispose(self._settings, delivery.message, rejection)
+            publishing = self._consumer.publish(delivery.message, disposition)
+            copies[asyncio.ensure_future(publishing)] = delivery.message
+            disposed.append((delivery, rejection, disposition))
+            outcome = "dead_lettered" if disposition.dead else "retried"
+            outcomes[outcome] += 1
+            counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
+            counter.labels(rejection.reason.value).inc()
+            log.warning(
+                outcome,
+                event_id=str(delivery.event.id) if delivery.event else None,
+                source=delivery.event.source if delivery.event else None,
+                message_id=delivery.message.message_id,
+                reason=rejection.reason.value,
+                detail=rejection.detail,
+                attempts=disposition.headers.get("x-opdb-attempts"),
+            )
+        if copies:
+            # No waiting at all while the broker is known to hold our copies back.
+            blocked = self._consumer.publishing_blocked is not None
+            patience = 0.0 if blocked else CONFIRM_PATIENCE_S
+            confirmed, waiting = await asyncio.wait(copies, timeout=patience)
+            failures = [c.exception() for c in confirmed if c.exception() is not None]
+            if failures:
+                for pending in waiting:
+                    pending.cancel()
+                self.metrics.transient_errors.labels("broker").inc()
+                # Nothing acknowledged: the broker redelivers the batch, committed events
+                # are recognised by the ledger and the rejects are disposed of again.
+                log.warning("could not dispose of rejected events", error=str(failures[0]))
+                self._consumer.lost.set()
+                return
+            # Copies the broker holds back (an alarm blocks our publishing connection)
+            # keep their originals unacknowledged until confirmed; everything else in
+            # the batch is acknowledged now, so committable events keep flowing.
+            for pending in waiting:
+                self._consumer.hold(copies[pending], pending)
         await self._send_receipts(receipts.build(with_event, result, disposed))
         unacked = await self._consumer.ack([d.message for d in live])
         self._notifier.progressed()
@@ -298,8 +328,9 @@ class IngestService:
                 if self._gate.mode is not Mode.RUNNING:
                     await self._hold(self._gate, stop)
                     continue
-                await self._consumer.start()
-                self._set_state("running")
+                if not await self._consumer.start():
+                    continue
+                self._set_state(*self._running_state())
                 batch = await self._batcher.next_batch(stop)
                 self._notifier.progressed()
                 if batch:
@@ -420,8 +451,21 @@ class IngestService:
             metrics.event_age_seconds.observe(age)
         return [1000 * age for age in ages]
 
+    def _running_state(self) -> tuple[str, str]:
+        """``running``, or ``broker_blocked`` while the broker holds back the copies of
+        rejected events (committable events still commit)."""
+        why = self._consumer.publishing_blocked
+        if why is None:
+            return "running", ""
+        return "broker_blocked", (
+            f"the broker blocks publishing ({why}); rejected events wait for it "
+            "(opdb_rejects_unconfirmed), committable events go on"
+        )
+
     def readiness(self) -> tuple[bool, str]:
         """Ready means connected and ingesting; paused or disconnected is not ready."""
+        if self.state == "running" and not self._consumer.connected:
+            return False, "not_ready: broker connection lost; reconnecting"
         if self.state == "running":
             return True, "running"
         return False, f"{self.state}: {self.state_reason}" if self.state_reason else self.state
@@ -477,6 +521,8 @@ class IngestService:
         await asyncio.sleep(0)
         for batch in self._batcher.drain():
             await self._process_in_hand(batch, stop)
+        # Copies still unconfirmed leave their originals to the broker to deliver again.
+        await self._consumer.wait_held(max(0.0, self._remaining() or 0.0))
 
     async def _feed_watchdog(self) -> None:
         interval = self._notifier.watchdog_interval_s

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from daemon import maintenance, topology
 from daemon.consumer import BROKER_ERRORS
 from daemon.logs import mask_secrets
 from daemon.settings import Settings
+from opdb.amqp import NoBrokerReachable, connect_first
 
 
 @dataclass
@@ -28,6 +30,7 @@ class QueueStatus:
     name: str
     depth: int
     oldest_age_s: float | None = None
+    consumers: int | None = None
 
 
 @dataclass
@@ -57,11 +60,11 @@ def _age_of(message: aio_pika.abc.AbstractIncomingMessage) -> float | None:
 
 
 async def _queues(settings: Settings) -> dict[str, QueueStatus]:
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value(), timeout=10)
+    connection, _ = await connect_first(settings.amqp_urls, timeout=10)
     try:
         result: dict[str, QueueStatus] = {}
         retry_depth = 0
-        for name in topology.queue_names(settings):
+        for name in [*topology.queue_names(settings), *topology.legacy_queue_names(settings)]:
             channel = await connection.channel()
             try:
                 queue = await channel.declare_queue(name, passive=True)
@@ -75,6 +78,8 @@ async def _queues(settings: Settings) -> dict[str, QueueStatus]:
                 retry_depth += depth
                 continue
             status = QueueStatus(name, depth)
+            if name == settings.queue:
+                status.consumers = queue.declaration_result.consumer_count or 0
             if depth and name == settings.queue:
                 # Peek at the head: take it without acknowledging and give it back.
                 head = await queue.get(no_ack=False, fail=False)
@@ -106,15 +111,59 @@ def collect(settings: Settings) -> Status:
         status.problem(f"database: {mask_secrets(str(exc)).strip()}")
     try:
         status.queues = asyncio.run(_queues(settings))
+    except NoBrokerReachable as exc:
+        status.problem(f"broker unreachable: {mask_secrets(str(exc))}")
     except BROKER_ERRORS as exc:
         status.problem(f"broker unreachable: {mask_secrets(repr(exc))}")
     if status.maintenance is not None and not status.daemons:
         status.problem(f"no daemon reported in the last {maintenance.LIVE_WITHIN_S:g} s")
+    _check_consumers(settings, status)
     for d in status.daemons:
         if d["state"] != "running":
             reason = f" ({d['state_reason']})" if d["state_reason"] else ""
             status.problem(f"daemon {d['host']} pid {d['pid']} is {d['state']}{reason}")
     return status
+
+
+async def _ingest_consumers(settings: Settings) -> int:
+    connection, _ = await connect_first(settings.amqp_urls, timeout=10)
+    try:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(settings.queue, passive=True)
+        return queue.declaration_result.consumer_count or 0
+    finally:
+        await connection.close()
+
+
+_RECHECK_AFTER_S = 1.0
+
+
+def _check_consumers(settings: Settings, status: Status) -> None:
+    """A daemon's word against the broker's: a daemon that says ``running`` while the
+    ingest queue is missing or nobody consumes it is not ingesting."""
+    running = [d for d in status.daemons if d["state"] == "running"]
+    if not running or not status.queues:
+        return  # no claim to check, or the broker did not answer (already a problem)
+    ingest = status.queues.get("ingest")
+    if ingest is None:
+        status.problem(
+            f"ingest queue {settings.queue} does not exist while {len(running)} daemon(s) "
+            "say running"
+        )
+        return
+    if ingest.consumers:
+        return
+    # A daemon re-subscribing (new prefetch) has no consumer for a moment: ask again.
+    time.sleep(_RECHECK_AFTER_S)
+    try:
+        ingest.consumers = asyncio.run(_ingest_consumers(settings))
+    except (NoBrokerReachable, *BROKER_ERRORS):
+        ingest.consumers = 0
+    if not ingest.consumers:
+        status.problem(
+            f"ingest queue {settings.queue} has no consumer while {len(running)} daemon(s) "
+            "say running"
+        )
 
 
 def _jsonable(status: Status) -> dict[str, Any]:
@@ -152,5 +201,6 @@ def render(status: Status, as_json: bool) -> str:
     lines.append("queues:")
     for role, q in status.queues.items():
         age = f", oldest waiting {q.oldest_age_s:.1f} s" if q.oldest_age_s is not None else ""
-        lines.append(f"  {role:<12} {q.name}: {q.depth} waiting{age}")
+        consumers = f", {q.consumers} consumer(s)" if q.consumers is not None else ""
+        lines.append(f"  {role:<12} {q.name}: {q.depth} waiting{age}{consumers}")
     return "\n".join(lines)

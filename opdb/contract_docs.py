@@ -505,7 +505,7 @@ def asyncapi_document() -> dict[str, Any]:
                 "description": (
                     f"Durable quorum queue bound to '{EXCHANGE}' with '#', consumed by the "
                     "daemon. An event whose parent rows are not there yet waits in a queue "
-                    f"'{INGEST_QUEUE}.retry.<delay>ms' (doubling delays) and comes back "
+                    f"'{INGEST_QUEUE}.retry.quorum.<delay>ms' (doubling delays) and comes back "
                     "here; the daemon gives up after its retry time and dead-letters it."
                 ),
                 "messages": {"event": {"$ref": "#/components/messages/event"}},

@@ -56,15 +56,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal, Protocol, Self, TypeAlias, TypeVar, overload
-from urllib.parse import urlsplit
 
 import aio_pika
 import aiormq
 import sqlalchemy as sa
 from aio_pika.abc import AbstractConnection, AbstractExchange, AbstractIncomingMessage
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from opdb.amqp import connect_first
 from opdb.contract import (
     CONTRACT_VERSION,
     DEFAULT_SITE_TIMEZONE,
@@ -76,6 +76,7 @@ from opdb.contract import (
 from opdb.models import Base
 from opdb.receipts import REPLY_QUEUE_PREFIX, GeneratedKey, Receipt, ReceiptStatus
 from opdb.receipts import decode as decode_receipt
+from opdb.urls import amqp_urls, broker_label
 
 __all__ = [
     "AsyncPublisher",
@@ -152,11 +153,12 @@ class ReceiptTimeout(PublishError):  # noqa: N818 - the name says what happened
 class PublisherSettings(BaseSettings):
     """Where and how a publisher sends; read from ``OPDB_*`` variables when built."""
 
-    model_config = SettingsConfigDict(env_prefix="OPDB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="OPDB_", extra="ignore", hide_input_in_errors=True)
 
     amqp_url: SecretStr = Field(
         default=SecretStr("amqp://guest:guest@127.0.0.1:5672/"),
-        description="RabbitMQ URL to publish to.",
+        description="RabbitMQ URL to publish to, or several (a cluster's nodes) separated by "
+        "commas or spaces: each (re)connection moves on to the next that answers.",
     )
     exchange: str = Field(default="opdb", min_length=1, description="Topic exchange of events.")
     spool_path: Path | None = Field(
@@ -177,6 +179,22 @@ class PublisherSettings(BaseSettings):
         default=DEFAULT_SITE_TIMEZONE,
         description="Zone of the wall-clock times in timestamp-without-zone columns.",
     )
+
+    @field_validator("amqp_url")
+    @classmethod
+    def _amqp_urls_are_urls(cls, value: SecretStr) -> SecretStr:
+        amqp_urls(value.get_secret_value())
+        return value
+
+    @property
+    def amqp_urls(self) -> list[str]:
+        """The brokers of ``amqp_url``, in the order given."""
+        return amqp_urls(self.amqp_url.get_secret_value())
+
+    @property
+    def brokers(self) -> str:
+        """The brokers' hosts and ports, without credentials, for messages."""
+        return ", ".join(broker_label(url) for url in self.amqp_urls)
 
     def spool_file(self, source: str) -> Path:
         """The spool of ``source``: the configured path or its per-source default."""
@@ -496,11 +514,6 @@ class _Spool:
         self._db.close()
 
 
-def _broker_label(url: str) -> str:
-    """Host (and port) of an AMQP URL, without credentials, for messages."""
-    return urlsplit(url).netloc.rpartition("@")[2]
-
-
 def _reraise_if_cancelled() -> None:
     """aio-pika can raise a stray CancelledError from a dead connection's internals;
     treat that one as a broker error, but never swallow a cancellation of this task."""
@@ -613,6 +626,8 @@ class AsyncPublisher:
         self._link: asyncio.Task[None] | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
         self._reachable: bool | None = None
+        # Index in amqp_urls of the broker to try first at the next connect.
+        self._next_broker = 0
         self._closed = False
         # Receipts: a reply queue is declared only once some event asks for one.
         self._reply_queue = f"{REPLY_QUEUE_PREFIX}{source}.{uuid.uuid4().hex}"
@@ -912,7 +927,7 @@ class AsyncPublisher:
         if self._backlog >= self._settings.spool_max_events:
             raise SpoolFull(
                 f"{self._backlog} events are waiting in the spool {self._spool.path} for the "
-                f"broker at {_broker_label(self._settings.amqp_url.get_secret_value())} "
+                f"broker at {self._settings.brokers} "
                 f"(limit spool_max_events={self._settings.spool_max_events}); event "
                 f"{event.event_id} was not accepted"
             )
@@ -970,8 +985,10 @@ class AsyncPublisher:
 
     async def _connect(self) -> None:
         await self._disconnect()
-        connection = await aio_pika.connect(
-            self._settings.amqp_url.get_secret_value(),
+        urls = self._settings.amqp_urls
+        connection, index = await connect_first(
+            urls,
+            self._next_broker,
             timeout=_CONNECT_TIMEOUT_S,
             heartbeat=_HEARTBEAT_S,
             client_properties={"connection_name": f"opdb.publish {self._source}"},
@@ -992,6 +1009,8 @@ class AsyncPublisher:
                 self._exchange = None
                 self._wake.set()
 
+        # A reconnection starts with the next broker: this one may be what failed.
+        self._next_broker = (index + 1) % len(urls)
         connection.close_callbacks.add(lost)
         channel.close_callbacks.add(lost)
         self._connection, self._exchange = connection, exchange
@@ -1015,7 +1034,7 @@ class AsyncPublisher:
         if reachable == self._reachable:
             return
         self._reachable = reachable
-        where = _broker_label(self._settings.amqp_url.get_secret_value())
+        where = self._settings.brokers
         if reachable:
             log.info("connected to the broker at %s; %d events spooled", where, self._backlog)
         else:

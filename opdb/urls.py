@@ -1,9 +1,11 @@
 """PostgreSQL URLs as people write them, normalised for each client, and masked for
-anything a person or a log will read. Shared by the library and the daemon, so the
-same ``OPDB_DATABASE_URL`` works everywhere."""
+anything a person or a log will read; lists of RabbitMQ URLs. Shared by the library
+and the daemon, so the same ``OPDB_DATABASE_URL`` and ``OPDB_AMQP_URL`` work
+everywhere."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 SQLALCHEMY_DRIVER = "postgresql+psycopg"
@@ -38,3 +40,49 @@ def libpq_database_url(url: str) -> str:
 def with_database(url: str, name: str) -> str:
     """The same server and credentials, another database."""
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+AMQP_SCHEMES = frozenset({"amqp", "amqps"})
+_LIST_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def _amqp_url_problem(url: str) -> str | None:
+    """What is wrong with one broker URL, in words that never quote it (a fragment of
+    a badly split list may be a piece of a password)."""
+    scheme, sep, _ = url.partition("://")
+    if not sep or scheme.lower() not in AMQP_SCHEMES:
+        return "is not an amqp:// or amqps:// URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        return "has a malformed host or port"
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+def amqp_urls(value: str, setting: str = "OPDB_AMQP_URL") -> list[str]:
+    """The broker URLs of a setting that holds one or more, separated by commas or
+    whitespace (a comma inside a password must be written ``%2C``).
+
+    Raises ValueError with one line naming the setting and which entry is wrong, never
+    quoting it: ``amqp://u:p@host1,host2/`` is two entries, the second not a URL.
+    """
+    items = [item for item in _LIST_SEPARATORS.split(value.strip()) if item]
+    if not items:
+        raise ValueError(f"{setting} is empty: give one or more amqp:// URLs")
+    for position, item in enumerate(items, 1):
+        problem = _amqp_url_problem(item)
+        if problem is not None:
+            which = f"entry {position} of {len(items)}" if len(items) > 1 else "the URL"
+            raise ValueError(
+                f"{setting}: {which} {problem}; give each broker as a full URL "
+                "(amqp://user:password@host:port/vhost), separated by commas or spaces"
+            )
+    return items
+
+
+def broker_label(url: str) -> str:
+    """Host and port of an AMQP URL, without credentials, for messages."""
+    return urlsplit(url).netloc.rpartition("@")[2]

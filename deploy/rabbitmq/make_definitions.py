@@ -23,7 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from daemon.settings import Settings
-from daemon.topology import journal_arguments, retry_delays_ms, retry_queue_name
+from daemon.topology import (
+    journal_arguments,
+    retry_delays_ms,
+    retry_queue_arguments,
+    retry_queue_name,
+)
 from opdb.receipts import REPLY_QUEUE_PREFIX
 
 DEFAULT_VHOST = "/"
@@ -48,7 +53,7 @@ def _any_of(*patterns: str) -> str:
 def retry_queue_pattern(settings: Settings) -> str:
     """Every waiting room of the ingest queue, whatever the retry schedule: changing
     OPDB_RETRY_* makes the daemon declare new ones, which it may then still do."""
-    return _escape(settings.queue) + r"\.retry\.[0-9]+ms"
+    return _escape(settings.queue) + r"\.retry\.quorum\.[0-9]+ms"
 
 
 def daemon_permissions(settings: Settings) -> dict[str, str]:
@@ -118,12 +123,8 @@ def definitions(
             (
                 retry_queue_name(settings, delay),
                 # The same arguments, and no others, as daemon.topology.declare: a
-                # difference would make the daemon's declaration fail.
-                {
-                    "x-message-ttl": delay,
-                    "x-dead-letter-exchange": "",
-                    "x-dead-letter-routing-key": settings.queue,
-                },
+                # difference would make the daemon use the queue as it is.
+                retry_queue_arguments(settings, delay),
             )
             for delay in retry_delays_ms(settings)
         ),

@@ -255,7 +255,8 @@ def test_committed_definitions_are_generated_from_the_topology() -> None:
     assert list(queues) == topology.queue_names(defaults)
     assert queues["opdb.ingest"] == {"x-queue-type": "quorum"}
     assert queues["opdb.ingest.dead"] == {"x-queue-type": "quorum"}
-    assert queues["opdb.ingest.retry.120000ms"]["x-dead-letter-routing-key"] == "opdb.ingest"
+    assert queues["opdb.ingest.retry.quorum.120000ms"]["x-dead-letter-routing-key"] == "opdb.ingest"
+    assert queues["opdb.ingest.retry.quorum.120000ms"]["x-queue-type"] == "quorum"
     assert [(b["source"], b["destination"], b["routing_key"]) for b in document["bindings"]] == [
         ("opdb", "opdb.ingest", "#"),
         ("opdb", "opdb.ingest.journal", "#"),

@@ -8,6 +8,7 @@ import datetime
 import json
 import logging
 import socket
+import types
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def test_retry_schedule_doubles_caps_and_gives_up() -> None:
     delays = [deadletter.retry_delay_ms(settings, n) for n in range(1, 8)]
     assert delays == [1000, 2000, 4000, 8000, 8000, None, None]
     assert topology.retry_delays_ms(settings) == [1000, 2000, 4000, 8000]
-    assert topology.queue_names(settings)[-1] == "opdb.ingest.retry.8000ms"
+    assert topology.queue_names(settings)[-1] == "opdb.ingest.retry.quorum.8000ms"
 
 
 def test_default_retry_budget_is_about_fifteen_minutes() -> None:
@@ -66,10 +67,28 @@ def test_default_retry_budget_is_about_fifteen_minutes() -> None:
 
 
 class _Message:
-    """Just enough of an incoming message for the disposition logic."""
+    """Just enough of an incoming message for the disposition logic: by default one a
+    publisher sent through the topic exchange."""
 
-    def __init__(self, headers: dict[str, Any] | None = None) -> None:
-        self.headers = headers or {}
+    def __init__(
+        self,
+        headers: dict[str, Any] | None = None,
+        exchange: str = "opdb",
+        routing_key: str = "actor",
+    ) -> None:
+        self.properties = types.SimpleNamespace(headers=headers or {})
+        self.exchange = exchange
+        self.routing_key = routing_key
+
+    @property
+    def headers(self) -> dict[str, Any]:
+        return dict(self.properties.headers)
+
+
+def _back_from_retry(queue: str, delay_ms: int, headers: dict[str, Any]) -> _Message:
+    """A message as the broker moves it back from a retry queue."""
+    death = {"queue": f"{queue}.retry.{delay_ms}ms", "reason": "expired", "count": 1}
+    return _Message({**headers, "x-death": [death]}, exchange="", routing_key=queue)
 
 
 def test_missing_parent_waits_then_dead_letters_with_headers() -> None:
@@ -78,11 +97,11 @@ def test_missing_parent_waits_then_dead_letters_with_headers() -> None:
     now = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
     first = deadletter.dispose(settings, _Message(), rejection, now)  # type: ignore[arg-type]
     assert not first.dead
-    assert first.routing_key == "opdb.ingest.retry.100ms"
+    assert first.routing_key == "opdb.ingest.retry.quorum.100ms"
     assert first.headers["x-opdb-attempts"] == 1
     last = deadletter.dispose(
         settings,
-        _Message({"x-opdb-attempts": 4}),
+        _back_from_retry("opdb.ingest", 200, {"x-opdb-attempts": 4}),
         rejection,
         now,  # type: ignore[arg-type]
     )
