@@ -181,6 +181,8 @@ async def test_restoring_a_backup_and_replaying_the_journal_loses_nothing(
     # The journal's time index: from a moment between the halves, exactly the second.
     second_half = await asyncio.to_thread(journal_cli, settings, "list", "--from", str(between))
     assert second_half["events"] == len(second)
+    first_half = await asyncio.to_thread(journal_cli, settings, "list", "--to", str(between))
+    assert first_half["events"] == len(first)
 
     # The disaster: the database is lost; the dump is restored.
     restored = scratch_databases("opdb_restored")
@@ -264,6 +266,13 @@ async def test_a_night_rebuilt_into_an_empty_database_equals_the_live_one_and_re
     assert table_fingerprints(empty) == live
     # Rejects of a replay are reported, never added to the live dead-letter queue.
     assert await queue_depth(amqp, dead) == 2
+
+    # A dead letter replayed by an operator is journaled again (routing key "replay"):
+    # committed after any earlier backup, it must be in a recovery's replay.
+    replayed = await asyncio.to_thread(cli, settings, "dlq", "replay", "--reason", "validation")
+    assert replayed.returncode == 0, replayed.stderr
+    listing = await asyncio.to_thread(journal_cli, settings, "list")
+    assert (listing["events"], listing["dlq_replays"]) == (len(night) + 4, 1)
 
     # Rehearsal: the night replayed by the next release into a copy at its revision.
     rehearsal = scratch_databases("opdb_rehearsal", template=migrated_template)
