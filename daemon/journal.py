@@ -76,9 +76,12 @@ class JournalError(IngestError):
 
 
 def parse_time(text: str) -> datetime.datetime:
-    """An ISO 8601 time; one without a zone is UTC (the broker's and pg_dump's clock)."""
+    """An ISO 8601 time; one without a zone is UTC (the broker's and pg_dump's clock).
+    A trailing `` UTC`` is accepted, so `pg_restore -l`'s "Archive created at" line can
+    be pasted as it is."""
+    text = text.strip().removesuffix(" UTC").replace("Z", "+00:00")
     try:
-        moment = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"not an ISO 8601 time: {text!r} (e.g. 2026-11-25T04:30:00Z)"

@@ -10,13 +10,14 @@ import datetime
 import json
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from conftest import DaemonProcess, run_cli
+from conftest import DaemonProcess, daemon_environment
 from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
 from psycopg import sql
 from support import declare_topology, event, insert, publish, queue_depth, scalar, wait_until
@@ -32,10 +33,33 @@ NIGHT = simulate.NightOptions(
 NIGHT_DATE = simulate.NIGHT_START.date().isoformat()
 
 
-def journal_cli(settings: Settings, *args: str, into: str | None = None) -> dict[str, Any]:
+NEXT_RELEASE = Path(__file__).with_name("next_release") / "opdb_ingestd_next.py"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(
+    settings: Settings, *args: str, script: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``opdb-ingestd`` (or the next release's) on this checkout's code, whichever
+    directory the entry point is in."""
+    entry = [str(script)] if script else ["-m", "daemon.cli"]
+    return subprocess.run(
+        [sys.executable, *entry, *args],
+        env={**daemon_environment(settings), "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def journal_cli(
+    settings: Settings, *args: str, into: str | None = None, script: Path | None = None
+) -> dict[str, Any]:
     """Run ``opdb-ingestd journal ... --json`` and return its JSON document."""
     extra = ["--into", into] if into else []
-    done = run_cli(settings, "journal", *args, *extra, "--json", timeout_s=300)
+    done = cli(settings, "journal", *args, *extra, "--json", script=script)
     assert done.returncode == 0, done.stderr
     document: dict[str, Any] = json.loads(done.stdout)
     return document
@@ -144,7 +168,7 @@ async def test_restoring_a_backup_and_replaying_the_journal_loses_nothing(
     await asyncio.sleep(1.1)  # the journal's times have a resolution of one second
     between = datetime.datetime.now(datetime.UTC)
     dump = tmp_path / "before.dump"
-    migrated = await asyncio.to_thread(run_cli, settings, "migrate", "--backup", str(dump))
+    migrated = await asyncio.to_thread(cli, settings, "migrate", "--backup", str(dump))
     assert migrated.returncode == 0, migrated.stderr
     dumped_at = archive_created_at(dump)
     await asyncio.sleep(1.1)
@@ -157,6 +181,8 @@ async def test_restoring_a_backup_and_replaying_the_journal_loses_nothing(
     # The journal's time index: from a moment between the halves, exactly the second.
     second_half = await asyncio.to_thread(journal_cli, settings, "list", "--from", str(between))
     assert second_half["events"] == len(second)
+    first_half = await asyncio.to_thread(journal_cli, settings, "list", "--to", str(between))
+    assert first_half["events"] == len(first)
 
     # The disaster: the database is lost; the dump is restored.
     restored = scratch_databases("opdb_restored")
@@ -195,7 +221,7 @@ async def test_restoring_a_backup_and_replaying_the_journal_loses_nothing(
 
 @pytest.mark.acceptance
 @pytest.mark.timeout(300)
-async def test_a_night_replayed_into_an_empty_database_equals_the_live_one(
+async def test_a_night_rebuilt_into_an_empty_database_equals_the_live_one_and_rehearses(
     make_settings: Callable[..., Settings],
     start_daemon: Callable[..., DaemonProcess],
     scratch_databases: Callable[..., str],
@@ -240,6 +266,33 @@ async def test_a_night_replayed_into_an_empty_database_equals_the_live_one(
     assert table_fingerprints(empty) == live
     # Rejects of a replay are reported, never added to the live dead-letter queue.
     assert await queue_depth(amqp, dead) == 2
+
+    # A dead letter replayed by an operator is journaled again (routing key "replay"):
+    # committed after any earlier backup, it must be in a recovery's replay.
+    replayed = await asyncio.to_thread(cli, settings, "dlq", "replay", "--reason", "validation")
+    assert replayed.returncode == 0, replayed.stderr
+    listing = await asyncio.to_thread(journal_cli, settings, "list")
+    assert (listing["events"], listing["dlq_replays"]) == (len(night) + 4, 1)
+
+    # Rehearsal: the night replayed by the next release into a copy at its revision.
+    rehearsal = scratch_databases("opdb_rehearsal", template=migrated_template)
+    on_copy = settings.model_copy(
+        update={"database_url": Settings(database_url=rehearsal).database_url}
+    )
+    migrated = await asyncio.to_thread(cli, on_copy, "migrate", script=NEXT_RELEASE)
+    assert migrated.returncode == 0, migrated.stderr
+    refused = await asyncio.to_thread(
+        cli, settings, "journal", "replay", "--night", NIGHT_DATE, "--into", rehearsal
+    )
+    assert refused.returncode == 1
+    assert "Migrate it to this code's revision" in refused.stderr
+    rehearsed = await asyncio.to_thread(
+        journal_cli, settings, "replay", "--night", NIGHT_DATE, into=rehearsal, script=NEXT_RELEASE
+    )
+    assert rehearsed["committed"] == len(night)
+    assert rehearsed["events_per_s"] > 0
+    counts = {t: n for t, (n, _) in table_fingerprints(rehearsal).items()}
+    assert counts == {t: n for t, (n, _) in live.items()}
     assert set(ledger_ids(empty)) == {e["id"] for e in night}
 
 

@@ -19,6 +19,7 @@ def test_a_time_without_zone_is_utc_and_others_are_converted() -> None:
     utc = datetime.datetime(2026, 11, 25, 4, 30, tzinfo=datetime.UTC)
     assert parse_time("2026-11-25T04:30:00") == utc
     assert parse_time("2026-11-25T04:30:00Z") == utc
+    assert parse_time("2026-11-25 04:30:00 UTC") == utc  # as pg_restore -l prints it
     assert parse_time("2026-11-24T18:30:00-10:00") == utc
     with pytest.raises(argparse.ArgumentTypeError, match="ISO 8601"):
         parse_time("yesterday")
