@@ -629,3 +629,34 @@ async def test_pausing_waits_for_a_gap_in_the_night_or_is_forced(
     assert waiting.returncode == 0, rest.decode()
     assert "maintenance on" in rest.decode()
     assert maintenance.read_switch(settings.libpq_url).enabled
+
+
+async def test_an_additive_revision_retries_while_a_table_is_busy(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    # A long report reading tel_status holds a lock the added column must wait for.
+    reader = await psycopg.AsyncConnection.connect(settings.libpq_url)
+    await reader.execute("LOCK TABLE tel_status IN ACCESS SHARE MODE")
+    migrate = await asyncio.create_subprocess_exec(
+        *(sys.executable, str(NEXT_RELEASE), "migrate"),
+        env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert migrate.stderr is not None
+    said = b""
+    try:
+        while b"try 1: a table was busy" not in said:
+            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
+            assert line, said.decode()
+            said += line
+        assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
+    finally:
+        await reader.close()
+    _, rest = await asyncio.wait_for(migrate.communicate(), 60)
+    assert migrate.returncode == 0, (said + rest).decode()
+    assert b"without pausing ingestion" in rest
+    assert migrations.database_revision(settings.libpq_url) == "t001"
+    assert not maintenance.read_switch(settings.libpq_url).enabled
