@@ -40,6 +40,7 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
         statement_timeout=args.statement_timeout,
         allow_data_loss=args.yes_drop_data,
         pause=args.pause,
+        night=_night_policy(args),
     )
     if args.dry_run:
         print(maintenance.dry_run(settings.libpq_url, plan, say=_say), end="")
@@ -53,10 +54,34 @@ def _say(line: str) -> None:
     print(f"opdb-ingestd: {line}", file=sys.stderr)
 
 
+def _night_policy(args: argparse.Namespace) -> maintenance.NightPolicy:
+    return maintenance.NightPolicy(args.wait_for_gap, args.gap_timeout, args.force)
+
+
+def _add_night_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait-for-gap",
+        action="store_true",
+        help="if an observation is in progress, wait for a gap instead of refusing",
+    )
+    parser.add_argument(
+        "--gap-timeout", type=float, default=600.0, metavar="S", help="(default 600)"
+    )
+    parser.add_argument(
+        "--force",
+        metavar="REASON",
+        help="pause even during an observation; REASON and who are recorded",
+    )
+
+
 def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
     url = settings.libpq_url
     if args.action == "on":
-        before = maintenance.set_switch(url, True, args.reason)
+        reason = args.reason
+        if not maintenance.read_switch(url).enabled:
+            forced = maintenance.before_pausing(url, _night_policy(args), _say)
+            reason += f" ({forced})" if forced else ""
+        before = maintenance.set_switch(url, True, reason)
         _say("maintenance on" + (" (it already was)" if before.enabled else ""))
         if args.wait:
             maintenance.wait_until_quiet(url, args.timeout)
@@ -200,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="T",
         help="give up a statement that runs this long (default %(default)s)",
     )
+    _add_night_options(migrate)
     migrate.set_defaults(handler=_migrate)
 
     switch = commands.add_parser("maintenance", help="pause or resume every daemon")
@@ -207,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     switch.add_argument("--reason", default="maintenance", help="why (shown in status)")
     switch.add_argument("--wait", action="store_true", help="return once every daemon has paused")
     switch.add_argument("--timeout", type=float, default=60.0, metavar="S")
+    _add_night_options(switch)
     switch.set_defaults(handler=_maintenance)
 
     health = commands.add_parser(

@@ -33,7 +33,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from daemon import migrations
+from daemon import migrations, night
 from daemon.errors import IngestError
 from daemon.logs import mask_secrets
 from daemon.migrations import DEFAULT_SESSION_OPTIONS, Direction, Drop
@@ -334,6 +334,41 @@ def dump(
 
 
 @dataclass(frozen=True)
+class NightPolicy:
+    """What to do when pausing ingestion would cut into an observation."""
+
+    wait_for_gap: bool = False
+    gap_timeout_s: float = 600.0
+    # Pause anyway; recorded, with who, in the maintenance switch's reason.
+    force_reason: str | None = None
+
+
+def before_pausing(
+    libpq_url: str, policy: NightPolicy, say: Callable[[str], None], wait: bool = True
+) -> str | None:
+    """Refuse to pause during an observation, wait for a gap, or note who forced it and
+    why (returned, for the switch's reason). ``wait=False`` only refuses or passes."""
+    busy = night.in_progress(libpq_url)
+    if not busy:
+        return None
+    if policy.force_reason is not None:
+        note = f"forced by {_who()}: {policy.force_reason}; in progress: {'; '.join(busy)}"
+        say(note)
+        return note
+    if policy.wait_for_gap:
+        if not wait or night.wait_for_gap(libpq_url, policy.gap_timeout_s, say):
+            return None
+        raise MaintenanceError(
+            f"no gap in the observations within {policy.gap_timeout_s:g}s "
+            f"({'; '.join(night.in_progress(libpq_url)) or 'now clear'}); nothing changed"
+        )
+    raise MaintenanceError(
+        f"refusing to pause ingestion during an observation: {'; '.join(busy)}. Wait for a "
+        "gap with --wait-for-gap, or override with --force REASON; nothing changed"
+    )
+
+
+@dataclass(frozen=True)
 class MigrationPlan:
     target: str = "head"
     backup: str | None = None
@@ -344,6 +379,7 @@ class MigrationPlan:
     allow_data_loss: bool = False
     # Use maintenance mode even when every step is additive.
     pause: bool = False
+    night: NightPolicy = NightPolicy()
 
     @property
     def session_options(self) -> dict[str, str]:
@@ -441,6 +477,11 @@ def migrate(libpq_url: str, plan: MigrationPlan, say: Callable[[str], None] = pr
                     "nothing to do, maintenance untouched"
                 )
                 return checked.current
+            online = not plan.pause and _additive(checked)
+            if not online:
+                # Refuse before a long backup, not after it; waiting comes just before the
+                # pause.
+                before_pausing(libpq_url, plan.night, say, wait=False)
             backup_path = prepare_backup(plan.backup) if plan.backup else None
             say(checked.describe())
             dropped = [str(d) for d in checked.drops if d.holds_data]
@@ -456,7 +497,7 @@ def migrate(libpq_url: str, plan: MigrationPlan, say: Callable[[str], None] = pr
                     f"backup done: {_megabytes(backup.size_bytes)} in {backup.seconds:.1f}s; "
                     f"it holds what was committed before {backup.started_at:%Y-%m-%d %H:%M:%S %Z}"
                 )
-            if not plan.pause and _additive(checked):
+            if online:
                 return _migrate_additive(libpq_url, plan, checked, say)
             return _migrate_paused(guard, libpq_url, plan, checked, backup_path, say)
         finally:
@@ -531,6 +572,8 @@ def _migrate_paused(
         say("no maintenance switch yet (new or adopted database): nothing to pause")
     else:
         reason = f"{checked.direction} to {checked.target or 'base'} by {_who()}"
+        if not switch.enabled and (forced := before_pausing(libpq_url, plan.night, say)):
+            reason += f" ({forced})"
         set_switch(libpq_url, True, reason)
         say("maintenance on; waiting for every daemon to pause")
         wait_until_quiet(libpq_url, plan.wait_timeout_s)

@@ -572,3 +572,91 @@ async def test_an_additive_revision_never_pauses_ingestion(
     assert "column 'test_note': unknown column" in detail
     assert "newer release" in detail
     assert await asyncio.to_thread(daemon.stop) == 0
+
+
+# -- maintenance that knows the night --------------------------------------------------
+
+
+async def test_pausing_waits_for_a_gap_in_the_night_or_is_forced(
+    visit_settings: Settings, tmp_path: Path
+) -> None:
+    settings = visit_settings
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO iic_sequence (iic_sequence_id, name, created_at) "
+            "VALUES (77, 'S26B-00077', now() AT TIME ZONE 'Pacific/Honolulu')"
+        )
+    before = _switch_row(settings)
+    line = _refused_in_one_line(run_cli(settings, "maintenance", "on"))
+    assert "iic_sequence 77 (S26B-00077) open since" in line
+    assert "--force" in line
+    backup = tmp_path / "b.dump"
+    line = _refused_in_one_line(
+        run_cli(settings, "migrate", "--backup", str(backup), script=BREAKING_RELEASE)
+    )
+    assert "iic_sequence 77" in line
+    assert not backup.exists(), "the backup ran although the migration was refused"
+    assert _switch_row(settings) == before
+
+    forced = run_cli(settings, "maintenance", "on", "--force", "UPS test agreed with the OA")
+    assert forced.returncode == 0, forced.stderr
+    switch = maintenance.read_switch(settings.libpq_url)
+    assert switch.enabled
+    assert switch.reason is not None
+    assert "forced by" in switch.reason
+    assert "UPS test agreed with the OA" in switch.reason
+    assert "iic_sequence 77" in switch.reason
+    assert run_cli(settings, "maintenance", "off").returncode == 0
+
+    waiting = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "daemon.cli", "maintenance", "on", "--wait-for-gap"),
+        env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert waiting.stderr is not None
+    said = await asyncio.wait_for(waiting.stderr.readline(), 60)
+    assert b"waiting for a gap in the observations: iic_sequence 77" in said, said
+    await asyncio.sleep(1)
+    assert waiting.returncode is None, "maintenance went on during the sequence"
+    assert not maintenance.read_switch(settings.libpq_url).enabled
+    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO iic_sequence_status (iic_sequence_id, status_flag) VALUES (77, 0)"
+        )
+    _, rest = await asyncio.wait_for(waiting.communicate(), 60)
+    assert waiting.returncode == 0, rest.decode()
+    assert "maintenance on" in rest.decode()
+    assert maintenance.read_switch(settings.libpq_url).enabled
+
+
+async def test_an_additive_revision_retries_while_a_table_is_busy(
+    visit_settings: Settings,
+) -> None:
+    settings = visit_settings
+    # A long report reading tel_status holds a lock the added column must wait for.
+    reader = await psycopg.AsyncConnection.connect(settings.libpq_url)
+    await reader.execute("LOCK TABLE tel_status IN ACCESS SHARE MODE")
+    migrate = await asyncio.create_subprocess_exec(
+        *(sys.executable, str(NEXT_RELEASE), "migrate"),
+        env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert migrate.stderr is not None
+    said = b""
+    try:
+        while b"try 1: a table was busy" not in said:
+            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
+            assert line, said.decode()
+            said += line
+        assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
+    finally:
+        await reader.close()
+    _, rest = await asyncio.wait_for(migrate.communicate(), 60)
+    assert migrate.returncode == 0, (said + rest).decode()
+    assert b"without pausing ingestion" in rest
+    assert migrations.database_revision(settings.libpq_url) == "t001"
+    assert not maintenance.read_switch(settings.libpq_url).enabled
