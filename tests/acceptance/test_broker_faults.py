@@ -693,6 +693,8 @@ def _connected_node(nodes: list[PrivateRabbitMQ], connection_name: str) -> Priva
     raise AssertionError(f"no node holds the connection {connection_name!r}")
 
 
+# Three nodes take minutes to boot on a shared machine: in the long suite (-m chaos).
+@pytest.mark.chaos
 @pytest.mark.timeout(300)
 async def test_cluster_node_of_the_daemon_killed(
     opdb_url: str, start_daemon: Callable[..., DaemonProcess]
