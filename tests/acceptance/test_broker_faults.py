@@ -693,15 +693,26 @@ def _connected_node(nodes: list[PrivateRabbitMQ], connection_name: str) -> Priva
     raise AssertionError(f"no node holds the connection {connection_name!r}")
 
 
+def _move_leader(node: PrivateRabbitMQ, queue: str) -> str:
+    """Make another member lead ``queue``: remove the leader's replica (a new leader is
+    elected at once). Returns the old leader's node, to add back."""
+    status = json.loads(node.queues("quorum_status", queue, "--formatter", "json").stdout)
+    leader = next(m["Node Name"] for m in status if m.get("Raft State") == "leader")
+    node.queues("delete_member", queue, leader)
+    return str(leader)
+
+
 # Three nodes take minutes to boot on a shared machine: in the long suite (-m chaos).
 @pytest.mark.chaos
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(400)
 async def test_cluster_node_of_the_daemon_killed(
     opdb_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    """Three nodes, the daemon given all three URLs; the node it consumes from is
-    killed (``kill -9``) mid-stream. Every queue is a quorum queue with a member on
-    each node, so the daemon moves on to the next node and commits resume there."""
+    """Three nodes, the daemon given all three URLs. Mid-stream, first the ingest
+    queue's quorum leader is moved (its replica removed, then added back), then the
+    node the daemon consumes from is killed (``kill -9``). Every queue is a quorum
+    queue with a member on each node, so the daemon moves on to the next node and
+    commits resume there."""
     try:
         cluster = private_cluster(3)
         nodes = cluster.__enter__()
@@ -728,6 +739,15 @@ async def test_cluster_node_of_the_daemon_killed(
         stream = ReliablePublisher(survivor.url, settings.exchange, 1, 3000, per_second=150)
         streaming = asyncio.create_task(stream.run())
         await wait_until(lambda: count(url, "pfs_visit") >= 300, 60, "a stream going in")
+
+        moved_at = time.time()
+        leader = await asyncio.to_thread(_move_leader, survivor, settings.queue)
+        probe = ReliablePublisher(survivor.url, settings.exchange, PROBE + 1, 1, per_second=1)
+        await probe.run()
+        await _time_until(lambda: _has_visit(url, PROBE + 1), 60, "a commit after the move")
+        move_to_commit = time.time() - moved_at
+        await asyncio.to_thread(survivor.queues, "add_member", settings.queue, leader)
+
         killed_at = time.time()
         await asyncio.to_thread(victim.kill)
         probe = ReliablePublisher(survivor.url, settings.exchange, PROBE, 1, per_second=1)
@@ -735,7 +755,7 @@ async def test_cluster_node_of_the_daemon_killed(
         await _time_until(lambda: _has_visit(url, PROBE), 60, "a commit on the other nodes")
         kill_to_commit = time.time() - killed_at
         await streaming
-        await wait_until(lambda: count(url, "pfs_visit") == 3001, 90, "every event")
+        await wait_until(lambda: count(url, "pfs_visit") == 3002, 90, "every event")
         await wait_until(lambda: count(url, "tel_status") == 1, 30, "the orphan")
         assert daemon.process.poll() is None, "the daemon exited"
         assert await queue_depth(survivor.url, settings.dead_letter_queue) == 0
@@ -743,9 +763,10 @@ async def test_cluster_node_of_the_daemon_killed(
     finally:
         cluster.__exit__(None, None, None)
     figures_line(
-        "cluster_node_killed",
+        "cluster_leader_moved_then_node_killed",
+        leader_moved_to_next_commit_s=round(move_to_commit, 2),
         kill_to_next_commit_s=round(kill_to_commit, 2),
-        events=3002,
-        lost=3001 - count(url, "pfs_visit"),
+        events=3003,
+        lost=3002 - count(url, "pfs_visit"),
     )
     assert kill_to_commit <= 15
