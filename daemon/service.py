@@ -98,7 +98,11 @@ class IngestService:
         self._commits: deque[tuple[float, int, int]] = deque()
         self._last_commit_at: datetime.datetime | None = None
         self.metrics = Metrics()
-        self.metrics.in_flight.set_function(lambda: len(self._batcher) + self._in_hand)
+        # Held rejects (waiting out a broker alarm) are unacknowledged too: a paused
+        # daemon is settled only once they are.
+        self.metrics.in_flight.set_function(
+            lambda: len(self._batcher) + self._in_hand + self._consumer.held
+        )
         self.metrics.rejects_unconfirmed.set_function(lambda: self._consumer.held)
         self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
@@ -428,7 +432,7 @@ class IngestService:
             state_reason=self.state_reason,
             expected_revision=self._head,
             database_revision=self._gate.database_revision if self._gate else None,
-            in_flight=len(self._batcher) + self._in_hand,
+            in_flight=len(self._batcher) + self._in_hand + self._consumer.held,
             started_at=self._started_at,
             last_commit_at=self._last_commit_at,
             events_last_minute=sum(c[1] for c in self._commits),

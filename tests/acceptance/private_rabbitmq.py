@@ -134,6 +134,23 @@ class PrivateRabbitMQ:
             )
         return done
 
+    def queues(self, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
+        """``rabbitmq-queues -n <node> ARGS``; raises with the output when it fails."""
+        done = subprocess.run(
+            [str(BIN / "rabbitmq-queues"), "-n", self.node, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"rabbitmq-queues {' '.join(args)} failed ({done.returncode}): "
+                f"{done.stdout.strip()} {done.stderr.strip()}"
+            )
+        return done
+
     def _boot(self) -> None:
         last = ""
         for _ in range(_START_ATTEMPTS):
