@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 import psycopg
+import structlog
 import uvloop
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +23,7 @@ from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
 from daemon.errors import IngestError
 from daemon.logs import configure_logging, get_logger, mask_secrets
-from daemon.service import IngestService
+from daemon.service import ExitStatus, IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
 from daemon.visit import register as register_visit
@@ -129,17 +133,46 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
         exchange=settings.exchange,
     )
 
+    service = IngestService(settings, Notifier())
+
     async def serve() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal(signum: signal.Signals) -> None:
+            if stop.is_set():
+                # A second signal means "now": the broker requeues what was unacked.
+                _exit_now(log, f"second {signum.name}", ExitStatus.FLUSH_CUT)
+            stop.set()
+            _arm_backstop(log, settings.shutdown_timeout_s + _BACKSTOP_MARGIN_S)
+
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await IngestService(settings, Notifier()).run(stop)
+            loop.add_signal_handler(signum, on_signal, signum)
+        await service.run(stop)
 
     # uvloop's event loop halves asyncio's share of the CPU on small events (profiled:
     # the loop, not our code, was a fifth of the daemon's time).
     uvloop.run(serve())
-    return 0
+    return int(service.exit_status)
+
+
+# The service ends within its shutdown cap plus about a second per connection to close;
+# past this margin something ignored cancellation, and the process ends regardless.
+_BACKSTOP_MARGIN_S = 5.0
+
+
+def _exit_now(log: structlog.stdlib.BoundLogger, why: str, status: ExitStatus) -> None:
+    log.error("exiting at once; unacknowledged messages go back to the queue", why=why)
+    logging.shutdown()
+    os._exit(int(status))
+
+
+def _arm_backstop(log: structlog.stdlib.BoundLogger, after_s: float) -> None:
+    """A thread, so that it fires even if the event loop itself is stuck."""
+    why = f"not stopped {after_s:g} s after the signal"
+    timer = threading.Timer(after_s, _exit_now, (log, why, ExitStatus.FLUSH_CUT))
+    timer.daemon = True
+    timer.start()
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import enum
+import functools
 import time
 import uuid
 from collections import Counter, deque
@@ -43,6 +45,18 @@ log = get_logger(__name__)
 _INITIAL_PREFETCH = 4
 _FIRST_BACKOFF_S = 0.5
 _RATE_WINDOW_S = 60.0
+# Closing a connection, a last report, a helper's end: each gets this long at shutdown.
+_CLOSE_GRACE_S = 1.0
+
+
+class ExitStatus(enum.IntEnum):
+    """How ``run`` ended, as the process exit code (documented in the README)."""
+
+    OK = 0
+    # The shutdown cap cut the final flush: what was in hand went back to the queue.
+    FLUSH_CUT = 3
+    # A supervised helper task ended unexpectedly; systemd should restart the daemon.
+    HELPER_FAILED = 4
 
 
 @dataclass
@@ -99,6 +113,8 @@ class IngestService:
         self._prefetch_changed = asyncio.Event()
         self.state = "starting"
         self.state_reason = ""
+        self.exit_status = ExitStatus.OK
+        self._stopping = False
 
     # -- receiving ---------------------------------------------------------------
 
@@ -175,6 +191,7 @@ class IngestService:
                 self._backoff.reset()
                 return True
             except (TransientDatabaseError, TransientBrokerError) as exc:
+                _reraise_if_cancelling()
                 self._set_state("not_ready", str(exc))
                 await self._pause(stop, self._backoff.take())
         return False
@@ -199,13 +216,12 @@ class IngestService:
                 await self._consumer.requeue([d.message for d in live])
                 return
             except TransientDatabaseError as exc:
+                _reraise_if_cancelling()
                 self.metrics.transient_errors.labels("database").inc()
                 self._set_state("not_ready", f"database: {exc}")
                 remaining = self._remaining()
                 if remaining is not None and remaining <= 0:
-                    log.warning(
-                        "shutdown deadline passed; batch left to the broker", events=len(live)
-                    )
+                    self._mark_cut("shutdown deadline passed with the database failing", len(live))
                     return
                 await self._pause(stop, backoff.take())
 
@@ -262,18 +278,45 @@ class IngestService:
     # -- the loop ----------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Ingest until ``stop`` is set, then flush what is in hand and disconnect."""
-        helpers = [
-            asyncio.create_task(self._feed_watchdog()),
-            asyncio.create_task(self._arm_deadline(stop)),
-            asyncio.create_task(self._adjust_prefetch()),
+        """Ingest until ``stop`` is set, then flush what is in hand and disconnect.
+
+        Ends within ``shutdown_timeout_s`` (plus a few seconds for disconnecting) of
+        ``stop``, whatever the database and the broker do; ``exit_status`` then says
+        whether everything in hand was settled and whether a helper task failed."""
+        helpers = {
+            "prefetch adjuster": self._adjust_prefetch,
             # Reports start at once, so a daemon that cannot reach the broker still
             # tells `status` why it is not ready.
-            asyncio.create_task(self._control_loop()),
-        ]
+            "control loop": self._control_loop,
+        }
+        if self._notifier.watchdog_interval_s is not None:
+            helpers["watchdog feeder"] = self._feed_watchdog
+        tasks = {asyncio.create_task(make(), name=name): name for name, make in helpers.items()}
+        for task in tasks:
+            task.add_done_callback(functools.partial(self._helper_ended, stop))
         health = HealthServer(self.metrics, self.readiness)
-        if self._settings.metrics_address:
-            await health.start(self._settings.metrics_address)
+        main = asyncio.create_task(self._main(stop), name="main loop")
+        try:
+            if self._settings.metrics_address:
+                await health.start(self._settings.metrics_address)
+            await _first_of_task(main, stop)
+            self._deadline = time.monotonic() + self._settings.shutdown_timeout_s
+            await self._end_main(main)
+        finally:
+            self._stopping = True
+            if not main.done():
+                main.cancel()
+            await asyncio.shield(self._shutdown(stop))
+            for task in tasks:
+                task.cancel()
+            # A helper that swallows its cancellation must not hold the exit.
+            await asyncio.wait(tasks, timeout=_CLOSE_GRACE_S)
+            await self._close_control()
+            await health.stop()
+        if main.done() and not main.cancelled() and main.exception() is not None:
+            raise main.exception()  # type: ignore[misc]
+
+    async def _main(self, stop: asyncio.Event) -> None:
         try:
             if await self._connect(stop):
                 self._notifier.ready("connected")
@@ -294,13 +337,43 @@ class IngestService:
         except TransientBrokerError as exc:
             self._consumer.lost.set()
             log.warning("broker error in the main loop", error=str(exc))
-        finally:
-            await asyncio.shield(self._shutdown(stop))
-            for task in helpers:
-                task.cancel()
-            await asyncio.gather(*helpers, return_exceptions=True)
-            await self._close_control()
-            await health.stop()
+
+    async def _end_main(self, main: asyncio.Task[None]) -> None:
+        """After a stop: let a batch being written finish until the deadline; anything
+        else the main loop waits for (a connection, the next batch) is abandoned now."""
+        if main.done():
+            return
+        if self._in_hand:
+            remaining = max(0.0, self._deadline_left())
+            await asyncio.wait({main}, timeout=remaining)
+        if not main.done():
+            if self._in_hand:
+                self._mark_cut("shutdown cap reached while writing a batch", self._in_hand)
+            main.cancel()
+            await asyncio.wait({main}, timeout=_CLOSE_GRACE_S)
+
+    def _deadline_left(self) -> float:
+        return 0.0 if self._deadline is None else self._deadline - time.monotonic()
+
+    def _mark_cut(self, why: str, events: int) -> None:
+        log.warning(why + "; unfinished messages go back to the queue", events=events)
+        if self.exit_status is ExitStatus.OK:
+            self.exit_status = ExitStatus.FLUSH_CUT
+
+    def _helper_ended(self, stop: asyncio.Event, task: asyncio.Task[None]) -> None:
+        """A helper task only ends when the service stops; anything else is a fault that
+        leaves the daemon half-alive, so stop it (and let systemd restart it)."""
+        if self._stopping or (task.cancelled() and stop.is_set()):
+            return
+        error = None if task.cancelled() else task.exception()
+        log.error(
+            "helper task ended unexpectedly; stopping",
+            task=task.get_name(),
+            error=repr(error) if error else ("cancelled" if task.cancelled() else "returned"),
+            exc_info=error,
+        )
+        self.exit_status = ExitStatus.HELPER_FAILED
+        stop.set()
 
     async def _process_in_hand(self, batch: list[Delivery], stop: asyncio.Event) -> None:
         self._in_hand = len(batch)
@@ -367,6 +440,7 @@ class IngestService:
             except psycopg.errors.UndefinedTable:
                 pass  # a database behind our schema has nowhere to report; the gate says so
             except (TransientDatabaseError, psycopg.Error) as exc:
+                _reraise_if_cancelling()
                 await self._close_control()
                 log.warning("control connection failed", error=str(exc))
             self._report_now.clear()
@@ -433,28 +507,35 @@ class IngestService:
                 except TransientBrokerError as exc:
                     log.warning("could not change prefetch", error=str(exc))
 
-    async def _arm_deadline(self, stop: asyncio.Event) -> None:
-        await stop.wait()
-        self._deadline = time.monotonic() + self._settings.shutdown_timeout_s
-
     async def _shutdown(self, stop: asyncio.Event) -> None:
         self._set_state("stopping")
         self._notifier.stopping()
         if self._deadline is None:
             self._deadline = time.monotonic() + self._settings.shutdown_timeout_s
         flush = asyncio.create_task(self._final_flush(stop))
-        remaining = max(0.0, self._deadline - time.monotonic())
-        done, _ = await asyncio.wait({flush}, timeout=remaining)
+        done, _ = await asyncio.wait({flush}, timeout=max(0.0, self._deadline_left()))
         if not done:
-            log.warning("shutdown cap reached; unfinished messages go back to the queue")
+            self._mark_cut("shutdown cap reached during the final flush", len(self._batcher))
             flush.cancel()
-            await asyncio.gather(flush, return_exceptions=True)
-        await self._consumer.close()
-        await self._writer.close()
+            await asyncio.wait({flush}, timeout=_CLOSE_GRACE_S)
+        elif not flush.cancelled() and flush.exception() is not None:
+            log.error("final flush failed", error=repr(flush.exception()))
+            self._mark_cut("final flush failed", len(self._batcher))
+        # Closing the broker connection gives every unacknowledged message back to the
+        # queue; a peer that does not answer the close must not hold the exit.
+        for close in (self._consumer.close, self._writer.close):
+            closing = asyncio.create_task(close())
+            if not (await asyncio.wait({closing}, timeout=_CLOSE_GRACE_S))[0]:
+                closing.cancel()
         self._set_state("stopped")
+        report = asyncio.create_task(self._final_report())
+        if not (await asyncio.wait({report}, timeout=_CLOSE_GRACE_S))[0]:
+            report.cancel()
+        log.info("stopped", exit_status=self.exit_status.name.lower())
+
+    async def _final_report(self) -> None:
         with contextlib.suppress(psycopg.Error, TransientDatabaseError):
             await maintenance.report(await self._control_connection(), self._report())
-        log.info("stopped")
 
     async def _final_flush(self, stop: asyncio.Event) -> None:
         await self._consumer.stop()
@@ -464,11 +545,26 @@ class IngestService:
 
     async def _feed_watchdog(self) -> None:
         interval = self._notifier.watchdog_interval_s
-        if interval is None:
-            return
+        assert interval is not None, "started only under a watchdog"
         while True:
             await asyncio.sleep(interval / 3)
             self._notifier.feed_watchdog_if_progressing()
+
+
+async def _first_of_task(task: asyncio.Task[None], event: asyncio.Event) -> None:
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+
+
+def _reraise_if_cancelling() -> None:
+    """psycopg can turn a cancellation that lands inside a failing connection attempt
+    into a connection error; a loop catching those errors must still end when told."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 async def _first_of(*events: asyncio.Event) -> None:
