@@ -21,8 +21,9 @@ from daemon import maintenance, migrations, status
 from daemon.bench import register as register_bench
 from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
-from daemon.errors import IngestError
+from daemon.errors import ConfigurationError, IngestError
 from daemon.logs import configure_logging, get_logger, mask_secrets
+from daemon.metrics import check_listen_address
 from daemon.service import ExitStatus, IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
@@ -123,6 +124,9 @@ def _adopt(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(_args: argparse.Namespace, settings: Settings) -> int:
+    if settings.metrics_address:
+        # Before the first log line, so a port in use is one line and exit 2.
+        check_listen_address(settings.metrics_address)
     configure_logging(settings.log_level)
     log = get_logger("daemon")
     log.info(
@@ -251,16 +255,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def configuration_errors(exc: ValidationError) -> list[str]:
+    """One line per bad setting: its environment variable and what to write instead.
+    The input is never repeated (it may be a password)."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        name = "OPDB_" + "_".join(str(part) for part in error["loc"]).upper()
+        lines.append(f"{name}: {error['msg'].removeprefix('Value error, ')}")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"opdb-ingestd: invalid configuration:\n{exc}", file=sys.stderr)
+        for line in configuration_errors(exc):
+            print(f"opdb-ingestd: configuration error: {line}", file=sys.stderr)
         return 2
     handler: Handler = args.handler
     try:
         return handler(args, settings)
+    except ConfigurationError as exc:
+        print(f"opdb-ingestd: configuration error: {mask_secrets(str(exc))}", file=sys.stderr)
+        return 2
     except IngestError as exc:
         print(f"opdb-ingestd: {exc}", file=sys.stderr)
         return 1

@@ -13,9 +13,13 @@ import structlog
 _PASSWORD_IN_URL = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.I)
 
 
+# libpq keyword strings: password=secret or password='s e c r e t'
+_PASSWORD_KEYWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.I)
+
+
 def mask_secrets(text: str) -> str:
-    """Replace the password of every URL inside ``text`` with ``***``."""
-    return _PASSWORD_IN_URL.sub(r"\g<scheme>:***@", text)
+    """Replace the password of every URL or libpq keyword string inside ``text``."""
+    return _PASSWORD_KEYWORD.sub(r"\g<1>***", _PASSWORD_IN_URL.sub(r"\g<scheme>:***@", text))
 
 
 def _mask_event_dict(
@@ -24,7 +28,7 @@ def _mask_event_dict(
     # Libraries log connection URLs in messages and exceptions; the last line of
     # defence is to scrub every string value on its way out.
     for key, value in event_dict.items():
-        if isinstance(value, str) and "://" in value:
+        if isinstance(value, str) and ("://" in value or "password" in value.lower()):
             event_dict[key] = mask_secrets(value)
     return event_dict
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
 from collections.abc import Callable
 
 from prometheus_client import (
@@ -21,6 +23,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from daemon.errors import ConfigurationError
 from daemon.logs import get_logger
 
 log = get_logger(__name__)
@@ -37,6 +40,28 @@ STATES = (
 _AGE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _COMMIT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500)
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _cannot_listen(address: str, exc: OSError) -> ConfigurationError:
+    return ConfigurationError(
+        f"OPDB_METRICS_ADDRESS: cannot listen on {address} "
+        f"({os.strerror(exc.errno) if exc.errno else exc}): "
+        "choose a free port and a local address, or leave it empty"
+    )
+
+
+def check_listen_address(address: str) -> None:
+    """Raise :class:`ConfigurationError` if the metrics endpoint could not listen there."""
+    try:
+        with socket.create_server(_host_port(address)):
+            pass
+    except OSError as exc:
+        raise _cannot_listen(address, exc) from None
 
 
 class Metrics:
@@ -114,10 +139,11 @@ class HealthServer:
         self._server: asyncio.Server | None = None
 
     async def start(self, address: str) -> None:
-        host, _, port = address.rpartition(":")
-        self._server = await asyncio.start_server(
-            self._answer, host.strip("[]") or "127.0.0.1", int(port)
-        )
+        host, port = _host_port(address)
+        try:
+            self._server = await asyncio.start_server(self._answer, host, port)
+        except OSError as exc:
+            raise _cannot_listen(address, exc) from None
         log.info("metrics endpoint", address=address)
 
     async def stop(self) -> None:

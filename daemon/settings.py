@@ -6,12 +6,16 @@ environment at import time and tests can build a ``Settings`` directly.
 
 from __future__ import annotations
 
+import zoneinfo
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opdb.urls import libpq_database_url, mask_url, sqlalchemy_database_url
 
 __all__ = ["Settings", "libpq_database_url", "mask_url", "sqlalchemy_database_url"]
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -86,6 +90,52 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url_is_postgresql(cls, value: SecretStr) -> SecretStr:
         return SecretStr(sqlalchemy_database_url(value.get_secret_value()))
+
+    # The checks below turn what would crash the daemon later, with a traceback, into
+    # one line naming the setting and the fix (see daemon.cli).
+
+    @field_validator("amqp_url")
+    @classmethod
+    def _amqp_url_is_amqp(cls, value: SecretStr) -> SecretStr:
+        scheme, sep, rest = value.get_secret_value().partition("://")
+        if not sep or scheme not in {"amqp", "amqps"} or not rest:
+            raise ValueError("not an AMQP URL: write amqp://user:password@host:5672/vhost")
+        return value
+
+    @field_validator("site_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as Pacific/Honolulu"
+            ) from None
+        return value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if not value:
+            return value
+        host, colon, port = value.rpartition(":")
+        if (
+            not colon
+            or not port.isdigit()
+            or not 0 < int(port) < 65536
+            or (":" in host.strip("[]") and not host.startswith("["))
+        ):
+            raise ValueError(
+                f"{value!r} is not host:port: write e.g. 127.0.0.1:9108 (empty turns it off)"
+            )
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in _LOG_LEVELS:
+            raise ValueError(f"unknown level {value!r}: use one of {', '.join(_LOG_LEVELS)}")
+        return value.upper()
 
     @property
     def dead_letter_queue(self) -> str:
