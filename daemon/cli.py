@@ -127,7 +127,7 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     if settings.metrics_address:
         # Before the first log line, so a port in use is one line and exit 2.
         check_listen_address(settings.metrics_address)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     log = get_logger("daemon")
     log.info(
         "starting",

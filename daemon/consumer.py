@@ -93,6 +93,7 @@ class Consumer:
         # Starting, stopping and re-prefetching the consumer come from different tasks.
         self._consume_lock = asyncio.Lock()
         self.lost = asyncio.Event()
+        self._closing = False
 
     @property
     def connected(self) -> bool:
@@ -133,7 +134,11 @@ class Consumer:
             raise TransientBrokerError(f"cannot connect to RabbitMQ: {exc!r}") from exc
 
     def _on_close(self, _sender: object, exc: BaseException | None = None) -> None:
-        if not self.lost.is_set():
+        # Our own close (a clean stop, a reconnect) is no news worth a warning: it
+        # closes objects already detached from this consumer.
+        current = (self._connection, self._channel, self._publisher)
+        ours = self._closing or all(_sender is not c for c in current)
+        if not self.lost.is_set() and not ours:
             log.warning("broker connection lost", error=repr(exc) if exc else None)
         self.lost.set()
         self._consumer_tag = None
@@ -255,7 +260,11 @@ class Consumer:
         self._channel = self._publisher = None
         self._queue = None
         if connection is not None:
-            await self._close_quietly(connection)
+            self._closing = True
+            try:
+                await self._close_quietly(connection)
+            finally:
+                self._closing = False
 
     @staticmethod
     async def _close_quietly(closable: AbstractConnection | AbstractChannel | None) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from pydantic_core import from_json
 
 from daemon import maintenance, migrations
 from daemon.batcher import Batcher, Delivery
@@ -238,10 +239,11 @@ class IngestService:
                 outcomes[outcome] += 1
                 counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
                 counter.labels(rejection.reason.value).inc()
+                event_id, source = _identity(delivery, self._settings.max_body_bytes)
                 log.warning(
                     outcome,
-                    event_id=str(delivery.event.id) if delivery.event else None,
-                    source=delivery.event.source if delivery.event else None,
+                    event_id=event_id,
+                    source=source,
                     message_id=delivery.message.message_id,
                     reason=rejection.reason.value,
                     detail=rejection.detail,
@@ -549,6 +551,32 @@ class IngestService:
         while True:
             await asyncio.sleep(interval / 3)
             self._notifier.feed_watchdog_if_progressing()
+
+
+# Enough of a body's head to find its envelope's id and source when it is too large.
+_IDENTITY_HEAD_BYTES = 64 * 1024
+
+
+def _identity(delivery: Delivery, max_body_bytes: int) -> tuple[str | None, str | None]:
+    """The event id and source of a delivery, from the body when it was refused before
+    it became an event, so that every reject's log line names what it refused."""
+    if delivery.event is not None:
+        return str(delivery.event.id), delivery.event.source
+    body = delivery.message.body
+    try:
+        document = from_json(
+            body if len(body) <= max_body_bytes else body[:_IDENTITY_HEAD_BYTES],
+            allow_partial=True,
+        )
+    except ValueError:
+        return None, None
+    if not isinstance(document, dict):
+        return None, None
+    event_id, source = document.get("id"), document.get("source")
+    return (
+        event_id if isinstance(event_id, str) else None,
+        source if isinstance(source, str) else None,
+    )
 
 
 async def _first_of_task(task: asyncio.Task[None], event: asyncio.Event) -> None:

@@ -7,6 +7,7 @@ environment at import time and tests can build a ``Settings`` directly.
 from __future__ import annotations
 
 import zoneinfo
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -85,6 +86,11 @@ class Settings(BaseSettings):
         description="host:port serving /metrics, /healthz and /readyz; empty turns it off.",
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
+    log_format: Literal["json", "console", "auto"] = Field(
+        default="auto",
+        description="json, console (for people), or auto: JSON unless stderr is a terminal "
+        "outside systemd.",
+    )
 
     @field_validator("database_url")
     @classmethod
