@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -25,6 +25,7 @@ from prometheus_client import (
 
 from daemon.errors import ConfigurationError
 from daemon.logs import get_logger
+from opdb.contract import Reason
 
 log = get_logger(__name__)
 
@@ -37,6 +38,7 @@ STATES = (
     "stopping",
     "stopped",
 )
+TRANSIENT_SERVICES = ("database", "broker")
 _AGE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _COMMIT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500)
@@ -68,7 +70,7 @@ class Metrics:
     """Every metric the daemon exports, in a registry of its own (one per service, so
     several services in one test process do not collide)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: Iterable[str] = ()) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
         self.events_consumed = Counter(
@@ -120,6 +122,16 @@ class Metrics:
         )
         self.in_flight = Gauge("opdb_in_flight", "Messages held unacknowledged", registry=r)
         self.state = Gauge("opdb_state", "1 for the daemon's current state", ["state"], registry=r)
+        # Every labelled series exists at 0 from the first scrape: `increase()` cannot
+        # see a series' first increment, so an alert on the first dead letter of a
+        # reason after a start would otherwise never fire.
+        for reason in Reason:
+            self.dead_letters.labels(reason.value)
+            self.retries.labels(reason.value)
+        for service in TRANSIENT_SERVICES:
+            self.transient_errors.labels(service)
+        for table in tables:
+            self.rows_written.labels(table)
 
     def set_state(self, state: str) -> None:
         for name in STATES:

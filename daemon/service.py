@@ -105,7 +105,7 @@ class IngestService:
         self._in_hand = 0
         self._commits: deque[tuple[float, int, int]] = deque()
         self._last_commit_at: datetime.datetime | None = None
-        self.metrics = Metrics()
+        self.metrics = Metrics(tables=Base.metadata.tables)
         self.metrics.in_flight.set_function(lambda: len(self._batcher) + self._in_hand)
         self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
