@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from daemon import maintenance, migrations, status
 from daemon.bench import register as register_bench
+from daemon.check import register as register_check
 from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
 from daemon.errors import ConfigurationError, IngestError
@@ -252,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_bench(commands)
     register_dlq(commands)
     register_visit(commands)
+    register_check(commands)
     return parser
 
 

@@ -33,6 +33,7 @@ STATES = (
     "starting",
     "running",
     "not_ready",
+    "misconfigured",
     "maintenance",
     "schema_mismatch",
     "stopping",

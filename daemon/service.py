@@ -27,10 +27,11 @@ from typing import Any
 import psycopg
 from pydantic_core import from_json
 
-from daemon import maintenance, migrations
+from daemon import diagnosis, maintenance, migrations
 from daemon.batcher import Batcher, Delivery
 from daemon.consumer import Consumer, Inbound, TransientBrokerError
 from daemon.deadletter import dispose
+from daemon.errors import IngestError
 from daemon.logs import get_logger
 from daemon.maintenance import Gate, Mode
 from daemon.metrics import HealthServer, Metrics
@@ -46,6 +47,9 @@ log = get_logger(__name__)
 _INITIAL_PREFETCH = 4
 _FIRST_BACKOFF_S = 0.5
 _RATE_WINDOW_S = 60.0
+# A state that needs an operator is logged when entered, then reminded this often.
+_REMINDER_S = 300.0
+_REMINDED_STATES = frozenset({"misconfigured", "not_ready", "schema_mismatch"})
 # Closing a connection, a last report, a helper's end: each gets this long at shutdown.
 _CLOSE_GRACE_S = 1.0
 
@@ -116,6 +120,9 @@ class IngestService:
         self.state_reason = ""
         self.exit_status = ExitStatus.OK
         self._stopping = False
+        self._state_logged_at = 0.0
+        self._control_error = ""
+        self._control_error_at = 0.0
 
     # -- receiving ---------------------------------------------------------------
 
@@ -153,11 +160,34 @@ class IngestService:
 
     def _set_state(self, state: str, reason: str = "") -> None:
         if (state, reason) != (self.state, self.state_reason):
-            log.info("state", state=state, reason=reason or None)
+            level = log.error if state == "misconfigured" else log.info
+            level("state", state=state, reason=reason or None)
+            self._state_logged_at = time.monotonic()
             self._notifier.status(f"{state}: {reason}" if reason else state)
             self.metrics.set_state(state)
             self._report_now.set()
+        elif state in _REMINDED_STATES and time.monotonic() - self._state_logged_at >= (
+            _REMINDER_S
+        ):
+            # Still there: a slow reminder, not a line per retry.
+            log.warning("state", state=state, reason=reason or None, reminder=True)
+            self._state_logged_at = time.monotonic()
         self.state, self.state_reason = state, reason
+
+    def _permanent_problem(self, exc: Exception) -> str | None:
+        if isinstance(exc, TransientDatabaseError):
+            return diagnosis.database_problem(str(exc))
+        return diagnosis.broker_problem(str(exc), self._settings.amqp_url.get_secret_value())
+
+    def _control_failed(self, exc: Exception) -> None:
+        """The control loop retries every interval; say each distinct failure once, then
+        remind at a slow cadence."""
+        error = str(exc)
+        now = time.monotonic()
+        if error != self._control_error or now - self._control_error_at >= _REMINDER_S:
+            problem = self._permanent_problem(exc) if isinstance(exc, IngestError) else None
+            log.warning("control connection failed", error=error, fix=problem)
+            self._control_error, self._control_error_at = error, now
 
     def _remaining(self) -> float | None:
         return None if self._deadline is None else self._deadline - time.monotonic()
@@ -193,7 +223,11 @@ class IngestService:
                 return True
             except (TransientDatabaseError, TransientBrokerError) as exc:
                 _reraise_if_cancelling()
-                self._set_state("not_ready", str(exc))
+                problem = self._permanent_problem(exc)
+                if problem:
+                    self._set_state("misconfigured", problem)
+                else:
+                    self._set_state("not_ready", str(exc))
                 await self._pause(stop, self._backoff.take())
         return False
 
@@ -395,7 +429,10 @@ class IngestService:
             await self._process_in_hand(batch, stop)
         if self._gate is not gate:
             return
-        self._set_state(gate.mode.value, gate.reason)
+        reason = gate.reason
+        if gate.mode is Mode.SCHEMA_MISMATCH:
+            reason = f"{reason}: {diagnosis.SCHEMA_FIX}"
+        self._set_state(gate.mode.value, reason)
         # Waiting on purpose is progress: systemd's watchdog must not restart a daemon
         # that is paused for a long migration.
         self._notifier.progressed()
@@ -444,7 +481,9 @@ class IngestService:
             except (TransientDatabaseError, psycopg.Error) as exc:
                 _reraise_if_cancelling()
                 await self._close_control()
-                log.warning("control connection failed", error=str(exc))
+                self._control_failed(exc)
+            else:
+                self._control_error = ""
             self._report_now.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._report_now.wait(), self._settings.control_interval_s)
