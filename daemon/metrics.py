@@ -34,6 +34,7 @@ STATES = (
     "running",
     "not_ready",
     "misconfigured",
+    "stalled",
     "maintenance",
     "schema_mismatch",
     "stopping",

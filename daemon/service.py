@@ -49,7 +49,14 @@ _FIRST_BACKOFF_S = 0.5
 _RATE_WINDOW_S = 60.0
 # A state that needs an operator is logged when entered, then reminded this often.
 _REMINDER_S = 300.0
-_REMINDED_STATES = frozenset({"misconfigured", "not_ready", "schema_mismatch"})
+_REMINDED_STATES = frozenset({"misconfigured", "not_ready", "schema_mismatch", "stalled"})
+# How often a batch waiting on the database checks, and re-says what it waits on.
+_STALL_TICK_S = 1.0
+_STALL_REPORT_S = 10.0
+_BLOCKERS_SQL = (
+    "SELECT pid, application_name, state, now() - xact_start FROM pg_stat_activity "
+    "WHERE pid = ANY(pg_blocking_pids(%s)) ORDER BY pid"
+)
 # Closing a connection, a last report, a helper's end: each gets this long at shutdown.
 _CLOSE_GRACE_S = 1.0
 
@@ -241,7 +248,7 @@ class IngestService:
         backoff = Backoff(self._settings.reconnect_max_delay_s)
         while True:
             try:
-                result = await self._writer.write(events)
+                result = await self._write_watched(events)
                 break
             except WritesGated as exc:
                 # A migration started under our feet, or the schema changed: give the
@@ -310,6 +317,61 @@ class IngestService:
             stale=len(batch) - len(live),
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
         )
+
+    async def _write_watched(self, events: list[Event]) -> BatchResult:
+        """Write, watching the wait: waiting on the database is not being wedged, so the
+        watchdog is fed; past ``stall_after_s`` the daemon says it is stalled and on
+        what; past ``stall_give_up_s`` the attempt ends and the batch is retried."""
+        write = asyncio.create_task(self._writer.write(events))
+        started = time.monotonic()
+        said_at = 0.0
+        try:
+            while True:
+                done, _ = await asyncio.wait({write}, timeout=_STALL_TICK_S)
+                if done:
+                    return write.result()
+                self._notifier.progressed()
+                waited = time.monotonic() - started
+                if waited >= self._settings.stall_give_up_s:
+                    raise TransientDatabaseError(
+                        f"gave up a write after waiting {waited:.0f} s on the database"
+                    )
+                if waited >= self._settings.stall_after_s and (
+                    waited - said_at >= _STALL_REPORT_S or self.state != "stalled"
+                ):
+                    said_at = waited
+                    blocker = await self._blocker()
+                    self._set_state(
+                        "stalled", f"waiting on the database for {waited:.0f} s{blocker}"
+                    )
+        finally:
+            if not write.done():
+                write.cancel()
+                await asyncio.wait({write}, timeout=_CLOSE_GRACE_S)
+                # The connection may be mid-statement: start afresh.
+                await self._writer.close()
+
+    async def _blocker(self) -> str:
+        """``, lock held by pid N (app, state, since)`` when PostgreSQL can tell."""
+        pid = self._writer.backend_pid
+        if pid is None:
+            return ""
+        try:
+            async with asyncio.timeout(2), self._control_lock:
+                connection = await self._control_connection()
+                cursor = await connection.execute(_BLOCKERS_SQL, (pid,))
+                rows = await cursor.fetchall()
+        except (TimeoutError, psycopg.Error):
+            return ""
+        if not rows:
+            return ""
+        holders = "; ".join(
+            f"pid {r[0]} ({r[1] or 'no application name'}, {r[2]}"
+            + (f", in a transaction for {r[3].total_seconds():.0f} s" if r[3] else "")
+            + ")"
+            for r in rows
+        )
+        return f", lock held by {holders}"
 
     # -- the loop ----------------------------------------------------------------
 

@@ -81,6 +81,17 @@ class Settings(BaseSettings):
     shutdown_timeout_s: float = Field(
         default=20.0, gt=0, description="Hard cap on the final flush at SIGTERM."
     )
+    stall_after_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A batch waiting this long on the database puts the daemon in the "
+        "stalled state (status unhealthy, with the lock holder when there is one).",
+    )
+    stall_give_up_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="A write waiting this long is abandoned and retried (nothing is lost).",
+    )
     metrics_address: str = Field(
         default="",
         description="host:port serving /metrics, /healthz and /readyz; empty turns it off.",
