@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 import psycopg
+import structlog
 import uvloop
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from daemon import maintenance, migrations, status
 from daemon.bench import register as register_bench
+from daemon.check import register as register_check
 from daemon.demo import register as register_demo
 from daemon.dlq import register as register_dlq
-from daemon.errors import IngestError
+from daemon.errors import ConfigurationError, IngestError
 from daemon.journal import register as register_journal
 from daemon.logs import configure_logging, get_logger, mask_secrets
+from daemon.metrics import check_listen_address
 from daemon.reference import register as register_seed_reference
 from daemon.revision import register as register_revision
-from daemon.service import IngestService
+from daemon.service import ExitStatus, IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
 from daemon.visit import register as register_visit
@@ -140,7 +146,10 @@ def _adopt(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(_args: argparse.Namespace, settings: Settings) -> int:
-    configure_logging(settings.log_level)
+    if settings.metrics_address:
+        # Before the first log line, so a port in use is one line and exit 2.
+        check_listen_address(settings.metrics_address)
+    configure_logging(settings.log_level, settings.log_format)
     log = get_logger("daemon")
     log.info(
         "starting",
@@ -150,17 +159,46 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
         exchange=settings.exchange,
     )
 
+    service = IngestService(settings, Notifier())
+
     async def serve() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal(signum: signal.Signals) -> None:
+            if stop.is_set():
+                # A second signal means "now": the broker requeues what was unacked.
+                _exit_now(log, f"second {signum.name}", ExitStatus.FLUSH_CUT)
+            stop.set()
+            _arm_backstop(log, settings.shutdown_timeout_s + _BACKSTOP_MARGIN_S)
+
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await IngestService(settings, Notifier()).run(stop)
+            loop.add_signal_handler(signum, on_signal, signum)
+        await service.run(stop)
 
     # uvloop's event loop halves asyncio's share of the CPU on small events (profiled:
     # the loop, not our code, was a fifth of the daemon's time).
     uvloop.run(serve())
-    return 0
+    return int(service.exit_status)
+
+
+# The service ends within its shutdown cap plus about a second per connection to close;
+# past this margin something ignored cancellation, and the process ends regardless.
+_BACKSTOP_MARGIN_S = 5.0
+
+
+def _exit_now(log: structlog.stdlib.BoundLogger, why: str, status: ExitStatus) -> None:
+    log.error("exiting at once; unacknowledged messages go back to the queue", why=why)
+    logging.shutdown()
+    os._exit(int(status))
+
+
+def _arm_backstop(log: structlog.stdlib.BoundLogger, after_s: float) -> None:
+    """A thread, so that it fires even if the event loop itself is stuck."""
+    why = f"not stopped {after_s:g} s after the signal"
+    timer = threading.Timer(after_s, _exit_now, (log, why, ExitStatus.FLUSH_CUT))
+    timer.daemon = True
+    timer.start()
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
@@ -259,7 +297,18 @@ def build_parser() -> argparse.ArgumentParser:
     register_dlq(commands)
     register_journal(commands)
     register_visit(commands)
+    register_check(commands)
     return parser
+
+
+def configuration_errors(exc: ValidationError) -> list[str]:
+    """One line per bad setting: its environment variable and what to write instead.
+    The input is never repeated (it may be a password)."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        name = "OPDB_" + "_".join(str(part) for part in error["loc"]).upper()
+        lines.append(f"{name}: {error['msg'].removeprefix('Value error, ')}")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -267,11 +316,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"opdb-ingestd: invalid configuration:\n{exc}", file=sys.stderr)
+        for line in configuration_errors(exc):
+            print(f"opdb-ingestd: configuration error: {line}", file=sys.stderr)
         return 2
     handler: Handler = args.handler
     try:
         return handler(args, settings)
+    except ConfigurationError as exc:
+        print(f"opdb-ingestd: configuration error: {mask_secrets(str(exc))}", file=sys.stderr)
+        return 2
     except IngestError as exc:
         print(f"opdb-ingestd: {exc}", file=sys.stderr)
         return 1

@@ -205,6 +205,7 @@ class Consumer:
         self._cancelled_at: float | None = None
         self.cancels = 0
         allow_deepest_headers()
+        self._closing = False
 
     @property
     def connected(self) -> bool:
@@ -295,7 +296,11 @@ class Consumer:
         return self._cancelled_at is not None
 
     def _on_close(self, _sender: object, exc: BaseException | None = None) -> None:
-        if not self.lost.is_set():
+        # Our own close (a clean stop, a reconnect) is no news worth a warning: it
+        # closes objects already detached from this consumer.
+        current = (self._connection, self._publish_connection, self._channel, self._publisher)
+        ours = self._closing or all(_sender is not c for c in current)
+        if not self.lost.is_set() and not ours:
             log.warning("broker connection lost", error=repr(exc) if exc else None)
         self.lost.set()
         self._consumer_tag = None
@@ -549,9 +554,13 @@ class Consumer:
         self._held.clear()
         self._none_held.set()
         if connection is not None:
-            await self._close_quietly(connection)
-        if publish_connection is not None:
-            await self._close_quietly(publish_connection)
+            self._closing = True
+            try:
+                await self._close_quietly(connection)
+                if publish_connection is not None:
+                    await self._close_quietly(publish_connection)
+            finally:
+                self._closing = False
 
     @staticmethod
     async def _close_quietly(closable: AbstractConnection | AbstractChannel | None) -> None:

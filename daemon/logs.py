@@ -1,21 +1,28 @@
-"""One JSON log stream: structlog for our events, stdlib records (aio-pika, alembic,
-psycopg) routed through the same processors so an operator greps a single format."""
+"""One log stream, JSON for machines or a console format for people: structlog for our
+events, stdlib records (aio-pika, alembic, psycopg) routed through the same processors
+so an operator greps a single format."""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TextIO
 
 import structlog
 
 _PASSWORD_IN_URL = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.I)
 
 
+# libpq keyword strings: password=secret or password='s e c r e t'
+_PASSWORD_KEYWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.I)
+
+
 def mask_secrets(text: str) -> str:
-    """Replace the password of every URL inside ``text`` with ``***``."""
-    return _PASSWORD_IN_URL.sub(r"\g<scheme>:***@", text)
+    """Replace the password of every URL or libpq keyword string inside ``text``."""
+    return _PASSWORD_KEYWORD.sub(r"\g<1>***", _PASSWORD_IN_URL.sub(r"\g<scheme>:***@", text))
 
 
 def _mask_event_dict(
@@ -24,13 +31,28 @@ def _mask_event_dict(
     # Libraries log connection URLs in messages and exceptions; the last line of
     # defence is to scrub every string value on its way out.
     for key, value in event_dict.items():
-        if isinstance(value, str) and "://" in value:
+        if isinstance(value, str) and ("://" in value or "password" in value.lower()):
             event_dict[key] = mask_secrets(value)
     return event_dict
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Route structlog and the stdlib ``logging`` tree into one JSON stream on stderr."""
+def wants_json(log_format: str, stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """``auto``: JSON for machines (not a terminal, or under systemd, whose journal sets
+    JOURNAL_STREAM and INVOCATION_ID), a readable console format for a person."""
+    if log_format != "auto":
+        return log_format == "json"
+    under_systemd = bool(environ.get("JOURNAL_STREAM") or environ.get("INVOCATION_ID"))
+    return under_systemd or not stream.isatty()
+
+
+def configure_logging(level: str = "INFO", log_format: str = "json") -> None:
+    """Route structlog and the stdlib ``logging`` tree into one stream on stderr: JSON,
+    or for a terminal (``log_format`` console or auto) one aligned line per event."""
+    renderer: structlog.typing.Processor
+    if wants_json(log_format, sys.stderr, os.environ):
+        renderer = structlog.processors.JSONRenderer()
+    else:
+        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -52,7 +74,7 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
             _mask_event_dict,
-            structlog.processors.JSONRenderer(),
+            renderer,
         ],
     )
     handler = logging.StreamHandler(sys.stderr)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+import os
+import socket
+from collections.abc import Callable, Iterable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -21,7 +23,9 @@ from prometheus_client import (
     generate_latest,
 )
 
+from daemon.errors import ConfigurationError
 from daemon.logs import get_logger
+from opdb.contract import Reason
 
 log = get_logger(__name__)
 
@@ -30,21 +34,46 @@ STATES = (
     "running",
     "broker_blocked",
     "not_ready",
+    "misconfigured",
+    "stalled",
     "maintenance",
     "schema_mismatch",
     "stopping",
     "stopped",
 )
+TRANSIENT_SERVICES = ("database", "broker")
 _AGE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _COMMIT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500)
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _cannot_listen(address: str, exc: OSError) -> ConfigurationError:
+    return ConfigurationError(
+        f"OPDB_METRICS_ADDRESS: cannot listen on {address} "
+        f"({os.strerror(exc.errno) if exc.errno else exc}): "
+        "choose a free port and a local address, or leave it empty"
+    )
+
+
+def check_listen_address(address: str) -> None:
+    """Raise :class:`ConfigurationError` if the metrics endpoint could not listen there."""
+    try:
+        with socket.create_server(_host_port(address)):
+            pass
+    except OSError as exc:
+        raise _cannot_listen(address, exc) from None
 
 
 class Metrics:
     """Every metric the daemon exports, in a registry of its own (one per service, so
     several services in one test process do not collide)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: Iterable[str] = ()) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
         self.events_consumed = Counter(
@@ -110,6 +139,16 @@ class Metrics:
             registry=r,
         )
         self.state = Gauge("opdb_state", "1 for the daemon's current state", ["state"], registry=r)
+        # Every labelled series exists at 0 from the first scrape: `increase()` cannot
+        # see a series' first increment, so an alert on the first dead letter of a
+        # reason after a start would otherwise never fire.
+        for reason in Reason:
+            self.dead_letters.labels(reason.value)
+            self.retries.labels(reason.value)
+        for service in TRANSIENT_SERVICES:
+            self.transient_errors.labels(service)
+        for table in tables:
+            self.rows_written.labels(table)
 
     def set_state(self, state: str) -> None:
         for name in STATES:
@@ -129,10 +168,11 @@ class HealthServer:
         self._server: asyncio.Server | None = None
 
     async def start(self, address: str) -> None:
-        host, _, port = address.rpartition(":")
-        self._server = await asyncio.start_server(
-            self._answer, host.strip("[]") or "127.0.0.1", int(port)
-        )
+        host, port = _host_port(address)
+        try:
+            self._server = await asyncio.start_server(self._answer, host, port)
+        except OSError as exc:
+            raise _cannot_listen(address, exc) from None
         log.info("metrics endpoint", address=address)
 
     async def stop(self) -> None:

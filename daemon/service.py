@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import enum
+import functools
 import time
 import uuid
 from collections import Counter, deque
@@ -23,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from pydantic_core import from_json
 
-from daemon import maintenance, migrations, receipts
+from daemon import diagnosis, maintenance, migrations, receipts
 from daemon.batcher import Batcher, Delivery
 from daemon.consumer import (
     BROKER_RETRY_INTERVAL_S,
@@ -35,6 +38,7 @@ from daemon.consumer import (
     TransientBrokerError,
 )
 from daemon.deadletter import dispose
+from daemon.errors import IngestError
 from daemon.logs import get_logger
 from daemon.maintenance import Gate, Mode
 from daemon.metrics import HealthServer, Metrics
@@ -50,6 +54,28 @@ log = get_logger(__name__)
 _INITIAL_PREFETCH = 4
 _FIRST_BACKOFF_S = 0.5
 _RATE_WINDOW_S = 60.0
+# A state that needs an operator is logged when entered, then reminded this often.
+_REMINDER_S = 300.0
+_REMINDED_STATES = frozenset({"misconfigured", "not_ready", "schema_mismatch", "stalled"})
+# How often a batch waiting on the database checks, and re-says what it waits on.
+_STALL_TICK_S = 1.0
+_STALL_REPORT_S = 10.0
+_BLOCKERS_SQL = (
+    "SELECT pid, application_name, state, now() - xact_start FROM pg_stat_activity "
+    "WHERE pid = ANY(pg_blocking_pids(%s)) ORDER BY pid"
+)
+# Closing a connection, a last report, a helper's end: each gets this long at shutdown.
+_CLOSE_GRACE_S = 1.0
+
+
+class ExitStatus(enum.IntEnum):
+    """How ``run`` ended, as the process exit code (documented in the README)."""
+
+    OK = 0
+    # The shutdown cap cut the final flush: what was in hand went back to the queue.
+    FLUSH_CUT = 3
+    # A supervised helper task ended unexpectedly; systemd should restart the daemon.
+    HELPER_FAILED = 4
 
 
 @dataclass
@@ -97,7 +123,7 @@ class IngestService:
         self._in_hand = 0
         self._commits: deque[tuple[float, int, int]] = deque()
         self._last_commit_at: datetime.datetime | None = None
-        self.metrics = Metrics()
+        self.metrics = Metrics(tables=Base.metadata.tables)
         # Held rejects (waiting out a broker alarm) are unacknowledged too: a paused
         # daemon is settled only once they are.
         self.metrics.in_flight.set_function(
@@ -112,6 +138,11 @@ class IngestService:
         self._prefetch_changed = asyncio.Event()
         self.state = "starting"
         self.state_reason = ""
+        self.exit_status = ExitStatus.OK
+        self._stopping = False
+        self._state_logged_at = 0.0
+        self._control_error = ""
+        self._control_error_at = 0.0
 
     # -- receiving ---------------------------------------------------------------
 
@@ -149,11 +180,34 @@ class IngestService:
 
     def _set_state(self, state: str, reason: str = "") -> None:
         if (state, reason) != (self.state, self.state_reason):
-            log.info("state", state=state, reason=reason or None)
+            level = log.error if state == "misconfigured" else log.info
+            level("state", state=state, reason=reason or None)
+            self._state_logged_at = time.monotonic()
             self._notifier.status(f"{state}: {reason}" if reason else state)
             self.metrics.set_state(state)
             self._report_now.set()
+        elif state in _REMINDED_STATES and time.monotonic() - self._state_logged_at >= (
+            _REMINDER_S
+        ):
+            # Still there: a slow reminder, not a line per retry.
+            log.warning("state", state=state, reason=reason or None, reminder=True)
+            self._state_logged_at = time.monotonic()
         self.state, self.state_reason = state, reason
+
+    def _permanent_problem(self, exc: Exception) -> str | None:
+        if isinstance(exc, TransientDatabaseError):
+            return diagnosis.database_problem(str(exc))
+        return diagnosis.broker_problem(str(exc), self._settings.amqp_url.get_secret_value())
+
+    def _control_failed(self, exc: Exception) -> None:
+        """The control loop retries every interval; say each distinct failure once, then
+        remind at a slow cadence."""
+        error = str(exc)
+        now = time.monotonic()
+        if error != self._control_error or now - self._control_error_at >= _REMINDER_S:
+            problem = self._permanent_problem(exc) if isinstance(exc, IngestError) else None
+            log.warning("control connection failed", error=error, fix=problem)
+            self._control_error, self._control_error_at = error, now
 
     def _remaining(self) -> float | None:
         return None if self._deadline is None else self._deadline - time.monotonic()
@@ -192,10 +246,22 @@ class IngestService:
                 self._backoff.reset()
                 return True
             except TransientBrokerError as exc:
-                self._set_state("not_ready", self._broker_outage.failed(str(exc)))
-                await self._pause(stop, BROKER_RETRY_INTERVAL_S)
+                _reraise_if_cancelling()
+                problem = self._permanent_problem(exc)
+                if problem:
+                    self._set_state("misconfigured", problem)
+                    await self._pause(stop, self._backoff.take())
+                else:
+                    # An outage: try again at a steady short interval, said once.
+                    self._set_state("not_ready", self._broker_outage.failed(str(exc)))
+                    await self._pause(stop, BROKER_RETRY_INTERVAL_S)
             except TransientDatabaseError as exc:
-                self._set_state("not_ready", str(exc))
+                _reraise_if_cancelling()
+                problem = self._permanent_problem(exc)
+                if problem:
+                    self._set_state("misconfigured", problem)
+                else:
+                    self._set_state("not_ready", str(exc))
                 await self._pause(stop, self._backoff.take())
         return False
 
@@ -210,7 +276,7 @@ class IngestService:
         backoff = Backoff(self._settings.reconnect_max_delay_s)
         while True:
             try:
-                result = await self._writer.write(events, want_keys)
+                result = await self._write_watched(events, want_keys)
                 break
             except WritesGated as exc:
                 # A migration started under our feet, or the schema changed: give the
@@ -220,13 +286,12 @@ class IngestService:
                 await self._consumer.requeue([d.message for d in live])
                 return
             except TransientDatabaseError as exc:
+                _reraise_if_cancelling()
                 self.metrics.transient_errors.labels("database").inc()
                 self._set_state("not_ready", f"database: {exc}")
                 remaining = self._remaining()
                 if remaining is not None and remaining <= 0:
-                    log.warning(
-                        "shutdown deadline passed; batch left to the broker", events=len(live)
-                    )
+                    self._mark_cut("shutdown deadline passed with the database failing", len(live))
                     return
                 await self._pause(stop, backoff.take())
 
@@ -246,10 +311,11 @@ class IngestService:
             outcomes[outcome] += 1
             counter = self.metrics.dead_letters if disposition.dead else self.metrics.retries
             counter.labels(rejection.reason.value).inc()
+            event_id, source = _identity(delivery, self._settings.max_body_bytes)
             log.warning(
                 outcome,
-                event_id=str(delivery.event.id) if delivery.event else None,
-                source=delivery.event.source if delivery.event else None,
+                event_id=event_id,
+                source=source,
                 message_id=delivery.message.message_id,
                 reason=rejection.reason.value,
                 detail=rejection.detail,
@@ -306,21 +372,103 @@ class IngestService:
             self.metrics.receipts_sent.inc(len(outgoing) - failed)
             self.metrics.receipts_failed.inc(failed)
 
+    async def _write_watched(self, events: list[Event], want_keys: set[int]) -> BatchResult:
+        """Write, watching the wait: waiting on the database is not being wedged, so the
+        watchdog is fed; past ``stall_after_s`` the daemon says it is stalled and on
+        what; past ``stall_give_up_s`` the attempt ends and the batch is retried."""
+        write = asyncio.create_task(self._writer.write(events, want_keys))
+        started = time.monotonic()
+        said_at = 0.0
+        try:
+            while True:
+                done, _ = await asyncio.wait({write}, timeout=_STALL_TICK_S)
+                if done:
+                    return write.result()
+                self._notifier.progressed()
+                waited = time.monotonic() - started
+                if waited >= self._settings.stall_give_up_s:
+                    raise TransientDatabaseError(
+                        f"gave up a write after waiting {waited:.0f} s on the database"
+                    )
+                if waited >= self._settings.stall_after_s and (
+                    waited - said_at >= _STALL_REPORT_S or self.state != "stalled"
+                ):
+                    said_at = waited
+                    blocker = await self._blocker()
+                    self._set_state(
+                        "stalled", f"waiting on the database for {waited:.0f} s{blocker}"
+                    )
+        finally:
+            if not write.done():
+                write.cancel()
+                await asyncio.wait({write}, timeout=_CLOSE_GRACE_S)
+                # The connection may be mid-statement: start afresh.
+                await self._writer.close()
+
+    async def _blocker(self) -> str:
+        """``, lock held by pid N (app, state, since)`` when PostgreSQL can tell."""
+        pid = self._writer.backend_pid
+        if pid is None:
+            return ""
+        try:
+            async with asyncio.timeout(2), self._control_lock:
+                connection = await self._control_connection()
+                cursor = await connection.execute(_BLOCKERS_SQL, (pid,))
+                rows = await cursor.fetchall()
+        except (TimeoutError, psycopg.Error):
+            return ""
+        if not rows:
+            return ""
+        holders = "; ".join(
+            f"pid {r[0]} ({r[1] or 'no application name'}, {r[2]}"
+            + (f", in a transaction for {r[3].total_seconds():.0f} s" if r[3] else "")
+            + ")"
+            for r in rows
+        )
+        return f", lock held by {holders}"
+
     # -- the loop ----------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Ingest until ``stop`` is set, then flush what is in hand and disconnect."""
-        helpers = [
-            asyncio.create_task(self._feed_watchdog()),
-            asyncio.create_task(self._arm_deadline(stop)),
-            asyncio.create_task(self._adjust_prefetch()),
+        """Ingest until ``stop`` is set, then flush what is in hand and disconnect.
+
+        Ends within ``shutdown_timeout_s`` (plus a few seconds for disconnecting) of
+        ``stop``, whatever the database and the broker do; ``exit_status`` then says
+        whether everything in hand was settled and whether a helper task failed."""
+        helpers = {
+            "prefetch adjuster": self._adjust_prefetch,
             # Reports start at once, so a daemon that cannot reach the broker still
             # tells `status` why it is not ready.
-            asyncio.create_task(self._control_loop()),
-        ]
+            "control loop": self._control_loop,
+        }
+        if self._notifier.watchdog_interval_s is not None:
+            helpers["watchdog feeder"] = self._feed_watchdog
+        tasks = {asyncio.create_task(make(), name=name): name for name, make in helpers.items()}
+        for task in tasks:
+            task.add_done_callback(functools.partial(self._helper_ended, stop))
         health = HealthServer(self.metrics, self.readiness)
-        if self._settings.metrics_address:
-            await health.start(self._settings.metrics_address)
+        main = asyncio.create_task(self._main(stop), name="main loop")
+        try:
+            if self._settings.metrics_address:
+                await health.start(self._settings.metrics_address)
+            await _first_of_task(main, stop)
+            self._deadline = time.monotonic() + self._settings.shutdown_timeout_s
+            await self._end_main(main)
+        finally:
+            self._stopping = True
+            if not main.done():
+                main.cancel()
+            await asyncio.shield(self._shutdown(stop))
+            for task in tasks:
+                task.cancel()
+            # A helper that swallows its cancellation must not hold the exit.
+            await asyncio.wait(tasks, timeout=_CLOSE_GRACE_S)
+            await self._close_control()
+            await health.stop()
+        if main.done() and not main.cancelled() and main.exception() is not None:
+            raise main.exception()  # type: ignore[misc]
+
+    async def _main(self, stop: asyncio.Event) -> None:
         try:
             if await self._connect(stop):
                 self._notifier.ready("connected")
@@ -342,13 +490,43 @@ class IngestService:
         except TransientBrokerError as exc:
             self._consumer.lost.set()
             log.warning("broker error in the main loop", error=str(exc))
-        finally:
-            await asyncio.shield(self._shutdown(stop))
-            for task in helpers:
-                task.cancel()
-            await asyncio.gather(*helpers, return_exceptions=True)
-            await self._close_control()
-            await health.stop()
+
+    async def _end_main(self, main: asyncio.Task[None]) -> None:
+        """After a stop: let a batch being written finish until the deadline; anything
+        else the main loop waits for (a connection, the next batch) is abandoned now."""
+        if main.done():
+            return
+        if self._in_hand:
+            remaining = max(0.0, self._deadline_left())
+            await asyncio.wait({main}, timeout=remaining)
+        if not main.done():
+            if self._in_hand:
+                self._mark_cut("shutdown cap reached while writing a batch", self._in_hand)
+            main.cancel()
+            await asyncio.wait({main}, timeout=_CLOSE_GRACE_S)
+
+    def _deadline_left(self) -> float:
+        return 0.0 if self._deadline is None else self._deadline - time.monotonic()
+
+    def _mark_cut(self, why: str, events: int) -> None:
+        log.warning(why + "; unfinished messages go back to the queue", events=events)
+        if self.exit_status is ExitStatus.OK:
+            self.exit_status = ExitStatus.FLUSH_CUT
+
+    def _helper_ended(self, stop: asyncio.Event, task: asyncio.Task[None]) -> None:
+        """A helper task only ends when the service stops; anything else is a fault that
+        leaves the daemon half-alive, so stop it (and let systemd restart it)."""
+        if self._stopping or (task.cancelled() and stop.is_set()):
+            return
+        error = None if task.cancelled() else task.exception()
+        log.error(
+            "helper task ended unexpectedly; stopping",
+            task=task.get_name(),
+            error=repr(error) if error else ("cancelled" if task.cancelled() else "returned"),
+            exc_info=error,
+        )
+        self.exit_status = ExitStatus.HELPER_FAILED
+        stop.set()
 
     async def _process_in_hand(self, batch: list[Delivery], stop: asyncio.Event) -> None:
         self._in_hand = len(batch)
@@ -368,7 +546,10 @@ class IngestService:
             await self._process_in_hand(batch, stop)
         if self._gate is not gate:
             return
-        self._set_state(gate.mode.value, gate.reason)
+        reason = gate.reason
+        if gate.mode is Mode.SCHEMA_MISMATCH:
+            reason = f"{reason}: {diagnosis.SCHEMA_FIX}"
+        self._set_state(gate.mode.value, reason)
         # Waiting on purpose is progress: systemd's watchdog must not restart a daemon
         # that is paused for a long migration.
         self._notifier.progressed()
@@ -415,8 +596,11 @@ class IngestService:
             except psycopg.errors.UndefinedTable:
                 pass  # a database behind our schema has nowhere to report; the gate says so
             except (TransientDatabaseError, psycopg.Error) as exc:
+                _reraise_if_cancelling()
                 await self._close_control()
-                log.warning("control connection failed", error=str(exc))
+                self._control_failed(exc)
+            else:
+                self._control_error = ""
             self._report_now.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._report_now.wait(), self._settings.control_interval_s)
@@ -497,28 +681,35 @@ class IngestService:
                 except TransientBrokerError as exc:
                     log.warning("could not change prefetch", error=str(exc))
 
-    async def _arm_deadline(self, stop: asyncio.Event) -> None:
-        await stop.wait()
-        self._deadline = time.monotonic() + self._settings.shutdown_timeout_s
-
     async def _shutdown(self, stop: asyncio.Event) -> None:
         self._set_state("stopping")
         self._notifier.stopping()
         if self._deadline is None:
             self._deadline = time.monotonic() + self._settings.shutdown_timeout_s
         flush = asyncio.create_task(self._final_flush(stop))
-        remaining = max(0.0, self._deadline - time.monotonic())
-        done, _ = await asyncio.wait({flush}, timeout=remaining)
+        done, _ = await asyncio.wait({flush}, timeout=max(0.0, self._deadline_left()))
         if not done:
-            log.warning("shutdown cap reached; unfinished messages go back to the queue")
+            self._mark_cut("shutdown cap reached during the final flush", len(self._batcher))
             flush.cancel()
-            await asyncio.gather(flush, return_exceptions=True)
-        await self._consumer.close()
-        await self._writer.close()
+            await asyncio.wait({flush}, timeout=_CLOSE_GRACE_S)
+        elif not flush.cancelled() and flush.exception() is not None:
+            log.error("final flush failed", error=repr(flush.exception()))
+            self._mark_cut("final flush failed", len(self._batcher))
+        # Closing the broker connection gives every unacknowledged message back to the
+        # queue; a peer that does not answer the close must not hold the exit.
+        for close in (self._consumer.close, self._writer.close):
+            closing = asyncio.create_task(close())
+            if not (await asyncio.wait({closing}, timeout=_CLOSE_GRACE_S))[0]:
+                closing.cancel()
         self._set_state("stopped")
+        report = asyncio.create_task(self._final_report())
+        if not (await asyncio.wait({report}, timeout=_CLOSE_GRACE_S))[0]:
+            report.cancel()
+        log.info("stopped", exit_status=self.exit_status.name.lower())
+
+    async def _final_report(self) -> None:
         with contextlib.suppress(psycopg.Error, TransientDatabaseError):
             await maintenance.report(await self._control_connection(), self._report())
-        log.info("stopped")
 
     async def _final_flush(self, stop: asyncio.Event) -> None:
         await self._consumer.stop()
@@ -530,11 +721,52 @@ class IngestService:
 
     async def _feed_watchdog(self) -> None:
         interval = self._notifier.watchdog_interval_s
-        if interval is None:
-            return
+        assert interval is not None, "started only under a watchdog"
         while True:
             await asyncio.sleep(interval / 3)
             self._notifier.feed_watchdog_if_progressing()
+
+
+# Enough of a body's head to find its envelope's id and source when it is too large.
+_IDENTITY_HEAD_BYTES = 64 * 1024
+
+
+def _identity(delivery: Delivery, max_body_bytes: int) -> tuple[str | None, str | None]:
+    """The event id and source of a delivery, from the body when it was refused before
+    it became an event, so that every reject's log line names what it refused."""
+    if delivery.event is not None:
+        return str(delivery.event.id), delivery.event.source
+    body = delivery.message.body
+    try:
+        document = from_json(
+            body if len(body) <= max_body_bytes else body[:_IDENTITY_HEAD_BYTES],
+            allow_partial=True,
+        )
+    except ValueError:
+        return None, None
+    if not isinstance(document, dict):
+        return None, None
+    event_id, source = document.get("id"), document.get("source")
+    return (
+        event_id if isinstance(event_id, str) else None,
+        source if isinstance(source, str) else None,
+    )
+
+
+async def _first_of_task(task: asyncio.Task[None], event: asyncio.Event) -> None:
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+
+
+def _reraise_if_cancelling() -> None:
+    """psycopg can turn a cancellation that lands inside a failing connection attempt
+    into a connection error; a loop catching those errors must still end when told."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 async def _first_of(*events: asyncio.Event) -> None:

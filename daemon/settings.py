@@ -6,12 +6,17 @@ environment at import time and tests can build a ``Settings`` directly.
 
 from __future__ import annotations
 
+import zoneinfo
+from typing import Literal
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opdb.urls import amqp_urls, libpq_database_url, mask_url, sqlalchemy_database_url
 
 __all__ = ["Settings", "libpq_database_url", "mask_url", "sqlalchemy_database_url"]
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -89,11 +94,27 @@ class Settings(BaseSettings):
     shutdown_timeout_s: float = Field(
         default=20.0, gt=0, description="Hard cap on the final flush at SIGTERM."
     )
+    stall_after_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A batch waiting this long on the database puts the daemon in the "
+        "stalled state (status unhealthy, with the lock holder when there is one).",
+    )
+    stall_give_up_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="A write waiting this long is abandoned and retried (nothing is lost).",
+    )
     metrics_address: str = Field(
         default="",
         description="host:port serving /metrics, /healthz and /readyz; empty turns it off.",
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
+    log_format: Literal["json", "console", "auto"] = Field(
+        default="auto",
+        description="json, console (for people), or auto: JSON unless stderr is a terminal "
+        "outside systemd.",
+    )
 
     # The journal: a stream queue bound to the exchange, keeping every accepted event for
     # recovery, rebuilds and rehearsals (daemon/journal.py). A change of retention does
@@ -121,6 +142,9 @@ class Settings(BaseSettings):
     def _database_url_is_postgresql(cls, value: SecretStr) -> SecretStr:
         return SecretStr(sqlalchemy_database_url(value.get_secret_value()))
 
+    # The checks below turn what would crash the daemon later, with a traceback, into
+    # one line naming the setting and the fix (see daemon.cli).
+
     @field_validator("amqp_url")
     @classmethod
     def _amqp_urls_are_urls(cls, value: SecretStr) -> SecretStr:
@@ -131,6 +155,41 @@ class Settings(BaseSettings):
     def amqp_urls(self) -> list[str]:
         """The brokers of ``amqp_url``, in the order given."""
         return amqp_urls(self.amqp_url.get_secret_value())
+
+    @field_validator("site_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as Pacific/Honolulu"
+            ) from None
+        return value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if not value:
+            return value
+        host, colon, port = value.rpartition(":")
+        if (
+            not colon
+            or not port.isdigit()
+            or not 0 < int(port) < 65536
+            or (":" in host.strip("[]") and not host.startswith("["))
+        ):
+            raise ValueError(
+                f"{value!r} is not host:port: write e.g. 127.0.0.1:9108 (empty turns it off)"
+            )
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in _LOG_LEVELS:
+            raise ValueError(f"unknown level {value!r}: use one of {', '.join(_LOG_LEVELS)}")
+        return value.upper()
 
     @property
     def dead_letter_queue(self) -> str:

@@ -24,6 +24,9 @@ from daemon.logs import mask_secrets
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
 
+# A running daemon holding events that has committed nothing for this long is unhealthy.
+NO_COMMIT_S = 60.0
+
 
 @dataclass
 class QueueStatus:
@@ -118,10 +121,22 @@ def collect(settings: Settings) -> Status:
     if status.maintenance is not None and not status.daemons:
         status.problem(f"no daemon reported in the last {maintenance.LIVE_WITHIN_S:g} s")
     _check_consumers(settings, status)
+    now = datetime.datetime.now(datetime.UTC)
     for d in status.daemons:
         if d["state"] != "running":
             reason = f" ({d['state_reason']})" if d["state_reason"] else ""
             status.problem(f"daemon {d['host']} pid {d['pid']} is {d['state']}{reason}")
+            continue
+        # Running, yet nothing committed for a while although events wait: stuck in a
+        # way the daemon did not notice itself.
+        since = d.get("last_commit_at") or d.get("started_at")
+        if since is not None and d.get("in_flight", 0) > 0:
+            idle = (now - since).total_seconds()
+            if idle > NO_COMMIT_S:
+                status.problem(
+                    f"daemon {d['host']} pid {d['pid']} holds {d['in_flight']} events and "
+                    f"has committed nothing for {idle:.0f} s"
+                )
     return status
 
 

@@ -245,6 +245,12 @@ class Writer:
         self._connection: psycopg.AsyncConnection[Any] | None = None
 
     @property
+    def backend_pid(self) -> int | None:
+        """The server process of the connection, to find who blocks it."""
+        connection = self._connection
+        return None if connection is None or connection.closed else connection.info.backend_pid
+
+    @property
     def connected(self) -> bool:
         return self._connection is not None and not self._connection.closed
 

@@ -156,14 +156,29 @@ def engine(
     connect_args: dict[str, Any] = dict(overrides.pop("connect_args", None) or {})
     connect_args.setdefault("application_name", settings.application_name)
     connect_args.setdefault("connect_timeout", settings.connect_timeout_s)
-    if read_only:
+    # libpq's target_session_attrs=read-write (a multi-host URL that must find the
+    # primary) judges a server by default_transaction_read_only, so there the setting is
+    # made right after connecting instead of as a startup option.
+    after_connect = read_only and "target_session_attrs" in settings.sqlalchemy_url
+    if read_only and not after_connect:
         options = str(connect_args.get("options") or "").strip()
         connect_args["options"] = f"{options} {_READ_ONLY_OPTION}".strip()
     overrides.setdefault("pool_pre_ping", True)
     built = create_engine(settings.sqlalchemy_url, connect_args=connect_args, **overrides)
+    if after_connect:
+        event.listen(built, "connect", _make_read_only)
     if read_only:
         event.listen(built, "handle_error", _read_only_error, retval=True)
     return built
+
+
+def _make_read_only(dbapi_connection: Any, _record: Any) -> None:
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("SET default_transaction_read_only = on")
+    finally:
+        dbapi_connection.autocommit = autocommit
 
 
 _default_lock = threading.Lock()

@@ -80,6 +80,7 @@ from opdb.urls import amqp_urls, broker_label
 
 __all__ = [
     "AsyncPublisher",
+    "BrokerRefused",
     "EventRejected",
     "GeneratedKey",
     "PublishError",
@@ -133,6 +134,34 @@ class PublishError(Exception):
 class SpoolFull(PublishError):  # noqa: N818 - the name says what happened
     """The broker has been unreachable for so long that the spool reached its bound;
     the event was not accepted."""
+
+
+class BrokerRefused(PublishError):  # noqa: N818 - the name says what happened
+    """The broker answers but refuses this publisher: wrong credentials, a virtual host
+    that does not exist, or a missing exchange. Waiting does not cure these, so events
+    are refused at once (nothing spooled) until the configuration is fixed; the
+    publisher keeps trying to connect in the background meanwhile."""
+
+
+def _refusal(exc: BaseException, where: str, exchange: str) -> BrokerRefused | None:
+    if isinstance(exc, aiormq.exceptions.ProbableAuthenticationError):
+        return BrokerRefused(
+            f"the broker at {where} refused the publisher's login: fix the user and "
+            "password in amqp_url (OPDB_AMQP_URL)"
+        )
+    if isinstance(exc, aiormq.exceptions.ChannelNotFoundEntity):
+        return BrokerRefused(
+            f"the exchange {exchange!r} does not exist on the broker at {where}: load the "
+            "deployment's definitions (deploy/rabbitmq) or fix exchange (OPDB_EXCHANGE)"
+        )
+    text = repr(exc)
+    # RabbitMQ answers Connection.Open for an unknown (or forbidden) vhost by closing.
+    if "Connection.OpenOk" in text and "Connection.Close" in text:
+        return BrokerRefused(
+            f"the broker at {where} closed the connection on opening its virtual host: "
+            "create the vhost and grant the user access, or fix amqp_url (OPDB_AMQP_URL)"
+        )
+    return None
 
 
 class PublishTimeout(PublishError):  # noqa: N818 - the name says what happened
@@ -628,6 +657,7 @@ class AsyncPublisher:
         self._reachable: bool | None = None
         # Index in amqp_urls of the broker to try first at the next connect.
         self._next_broker = 0
+        self._refused: BrokerRefused | None = None
         self._closed = False
         # Receipts: a reply queue is declared only once some event asks for one.
         self._reply_queue = f"{REPLY_QUEUE_PREFIX}{source}.{uuid.uuid4().hex}"
@@ -705,7 +735,9 @@ class AsyncPublisher:
         by the broker or stored in the spool.
 
         Raises :class:`EventRejected` (nothing sent) for an event the daemon would
-        refuse, :class:`SpoolFull` when it cannot be spooled, and :class:`PublishTimeout`
+        refuse, :class:`BrokerRefused` (nothing spooled) while the broker refuses this
+        publisher's credentials, vhost or exchange, :class:`SpoolFull` when it cannot be
+        spooled, and :class:`PublishTimeout`
         if neither could be done within ``publish_timeout_s``.
 
         ``receipt=True`` asks the daemon to say what became of the event; collect the
@@ -912,6 +944,8 @@ class AsyncPublisher:
 
     async def _deliver(self, event: _Outgoing, deadline: float) -> None:
         exchange = self._exchange
+        if exchange is None and self._refused is not None:
+            raise self._refused
         if exchange is not None and not self._backlog:
             # Half the budget for the confirm leaves the other half for the spool write.
             budget = max(0.0, deadline - time.monotonic()) / 2
@@ -971,6 +1005,10 @@ class AsyncPublisher:
                     await self._wake.wait()
             except (*_BROKER_ERRORS, asyncio.CancelledError) as exc:
                 _reraise_if_cancelled()
+                refused = _refusal(exc, self._settings.brokers, self._settings.exchange)
+                if refused is not None and self._refused is None:
+                    log.error("%s; events are refused until it is fixed", refused)
+                self._refused = refused
                 self._note_reachable(False, exc)
                 await self._disconnect()
                 await self._pause(backoff.take())
@@ -996,8 +1034,8 @@ class AsyncPublisher:
         try:
             channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
             # Checked, not declared: the actors' broker user may only publish. If the
-            # exchange is missing this fails, and events wait in the spool until the
-            # daemon (or the deployment's definitions) creates it.
+            # exchange is missing this fails and events are refused (BrokerRefused)
+            # until the daemon (or the deployment's definitions) creates it.
             exchange = await channel.get_exchange(self._settings.exchange, ensure=True)
         except BaseException:
             await _close_quietly(connection)
@@ -1015,6 +1053,7 @@ class AsyncPublisher:
         channel.close_callbacks.add(lost)
         self._connection, self._exchange = connection, exchange
         self._reply_ready = False
+        self._refused = None
         self._note_reachable(True)
         if self._receipts_wanted:
             try:

@@ -30,7 +30,10 @@
 --     CONFLICT DO UPDATE needs INSERT and UPDATE; RETURNING needs SELECT), USAGE on
 --     sequences (serial columns). No DELETE, no TRUNCATE, no CREATE anywhere, owns
 --     nothing: it cannot change the schema. Reads alembic_version, cannot write it.
---     statement_timeout 60s and idle_in_transaction_session_timeout 60s.
+--     statement_timeout 60s and idle_in_transaction_session_timeout 60s. In opdb_ingest:
+--     reads the maintenance switch but cannot change it; appends to the event ledger but
+--     cannot change or delete it; adds its instance report and refreshes its state
+--     columns only. What it can still do, and the mitigations: deploy/README.md.
 --   actor: reads the opDB (SELECT on the tables of public) and draws ids (opdb.ids):
 --     USAGE on the id sequences of opdb_ingest and on the serial sequences of public
 --     (nextval only). Writes no table: data goes through the daemon.
@@ -164,6 +167,26 @@ ALTER DEFAULT PRIVILEGES FOR ROLE :"migrator" GRANT USAGE ON SEQUENCES TO :"inge
 -- after that first migration to take the write back).
 SELECT format('REVOKE INSERT, UPDATE ON public.alembic_version FROM %I', :'ingest')
 WHERE to_regclass('public.alembic_version') IS NOT NULL \gexec
+
+-- Bookkeeping, least privilege (same re-run rule as above). The maintenance switch is
+-- for operators and the migrator: the daemon reads it and never changes it (an ingest
+-- role that could would end a migration's maintenance window).
+SELECT format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON opdb_ingest.maintenance FROM %I',
+              :'ingest')
+WHERE to_regclass('opdb_ingest.maintenance') IS NOT NULL \gexec
+-- The ledger is append-only for the daemon: a rewritten event id would make a new event
+-- look like a duplicate (and be dropped) or let an old one be written twice.
+SELECT format('REVOKE UPDATE, DELETE, TRUNCATE ON opdb_ingest.event_ledger FROM %I', :'ingest')
+WHERE to_regclass('opdb_ingest.event_ledger') IS NOT NULL \gexec
+-- Instance reports: a daemon adds its row and refreshes only the columns of its state;
+-- it cannot delete reports nor rewrite who a report belongs to (id, host, pid, queue,
+-- start, expected revision).
+SELECT format('REVOKE UPDATE, DELETE, TRUNCATE ON opdb_ingest.daemon_instance FROM %I',
+              :'ingest'),
+       format('GRANT UPDATE (state, state_reason, database_revision, in_flight, '
+              'heartbeat_at, last_commit_at, events_last_minute, rows_last_minute) '
+              'ON opdb_ingest.daemon_instance TO %I', :'ingest')
+WHERE to_regclass('opdb_ingest.daemon_instance') IS NOT NULL \gexec
 
 COMMIT;
 

@@ -17,6 +17,7 @@ removes them afterwards.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import importlib.util
 import os
 import pwd
@@ -642,6 +643,63 @@ def test_ingest_role_writes_rows_but_cannot_change_the_schema(
         conn.execute("INSERT INTO opdb_ingest.instances (v) VALUES (1) RETURNING id")
         conn.execute("UPDATE opdb_ingest.instances SET v = 2")
         assert fails_for_lack_of_privilege(conn, "ALTER TABLE opdb_ingest.instances ADD z int")
+
+
+def test_ingest_role_has_least_privilege_on_the_bookkeeping(
+    roles: Roles, migrated_by_migrator: str
+) -> None:
+    """Tried as the role: it reads the switch but cannot change it, appends to the ledger
+    but cannot change it, reports itself but cannot delete or re-own reports."""
+    url = migrated_by_migrator
+    report = maintenance.InstanceReport(
+        instance_id=uuid.uuid4(),
+        queue="q",
+        state="running",
+        state_reason="",
+        expected_revision=migrations.head_revision(),
+        database_revision=migrations.head_revision(),
+        in_flight=0,
+        started_at=datetime.datetime.now(datetime.UTC),
+        last_commit_at=None,
+        events_last_minute=0,
+        rows_last_minute=0,
+    )
+    allowed = [
+        "SELECT enabled FROM opdb_ingest.maintenance",
+        "INSERT INTO opdb_ingest.event_ledger (event_id, source, sent_at, row_count) "
+        "VALUES (gen_random_uuid(), 'test', now(), 1) ON CONFLICT (event_id) DO NOTHING "
+        "RETURNING event_id",
+        "SELECT count(*) FROM opdb_ingest.event_ledger",
+        "UPDATE opdb_ingest.daemon_instance SET state = 'stalled', in_flight = 3",
+    ]
+    refused = [
+        "UPDATE opdb_ingest.maintenance SET enabled = false",
+        "INSERT INTO opdb_ingest.maintenance (enabled) VALUES (false)",
+        "DELETE FROM opdb_ingest.maintenance",
+        "UPDATE opdb_ingest.event_ledger SET event_id = gen_random_uuid()",
+        "DELETE FROM opdb_ingest.event_ledger",
+        "TRUNCATE opdb_ingest.event_ledger",
+        "DELETE FROM opdb_ingest.daemon_instance",
+        "UPDATE opdb_ingest.daemon_instance SET host = 'elsewhere'",
+        "UPDATE opdb_ingest.daemon_instance SET instance_id = gen_random_uuid()",
+        "UPDATE opdb_ingest.daemon_instance SET started_at = now()",
+    ]
+    with psycopg.connect(roles.url(url, roles.ingest), autocommit=True) as conn:
+        # The daemon's own report, insert then refresh, as it runs it.
+        conn.execute(maintenance._REPORT_SQL.encode(), report.__dict__)
+        conn.execute(maintenance._REPORT_SQL.encode(), report.__dict__)
+        for statement in allowed:
+            conn.execute(statement.encode())
+            print(f"allowed: {statement}")
+        for statement in refused:
+            assert fails_for_lack_of_privilege(conn, statement), statement
+            print(f"refused: {statement}")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT enabled FROM opdb_ingest.maintenance").fetchone() == (False,)
+        assert conn.execute("SELECT count(*) FROM opdb_ingest.event_ledger").fetchone() == (1,)
+        assert conn.execute("SELECT host FROM opdb_ingest.daemon_instance").fetchone() == (
+            report.host,
+        )
 
 
 def test_runbook_for_an_existing_opdb_owned_by_another_role(
