@@ -241,7 +241,8 @@ class IngestService:
             log.warning("could not dispose of rejected events", error=str(exc))
             self._consumer.lost.set()
             return
-        await self._send_receipts(receipts.build(with_event, result, disposed))
+        if want_keys or any(receipts.asked(d) for d, _ in rejected):
+            await self._send_receipts(receipts.build(with_event, result, disposed))
         unacked = await self._consumer.ack([d.message for d in live])
         self._notifier.progressed()
         self._record_commit(len(result.committed), sum(result.rows_by_table.values()))
