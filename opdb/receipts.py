@@ -3,7 +3,8 @@
 An actor that wants to know sets two AMQP properties on its event (the publisher in
 :mod:`opdb.publish` does it when asked): ``reply_to``, the name of a queue of its own,
 and ``correlation_id``, the event id. Once the event's fate is settled the daemon
-publishes one small message to that queue through the default exchange:
+publishes its receipt to that queue through the default exchange, one message per
+batch and queue holding the receipts of that queue's events (see :func:`encode`):
 
 * ``committed``: the rows are in the opDB (also for a redelivered duplicate, with the
   keys of the first commit), with the values PostgreSQL generated for serial columns
