@@ -103,11 +103,13 @@ class Metrics:
             registry=r,
         )
         self.receipts_sent = Counter(
-            "opdb_receipts_sent", "Receipts published to senders' reply queues", registry=r
+            "opdb_receipts_sent",
+            "Receipt messages published (one per reply queue and batch)",
+            registry=r,
         )
         self.receipts_failed = Counter(
             "opdb_receipts_failed",
-            "Receipts that could not be published (best effort: the event is not affected)",
+            "Receipt messages that could not be published (the events are not affected)",
             registry=r,
         )
         self.transient_errors = Counter(

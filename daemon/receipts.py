@@ -23,6 +23,7 @@ from opdb.receipts import (
     CONTENT_TYPE,
     GeneratedKey,
     ReceiptStatus,
+    document,
     encode,
     valid_correlation_id,
     valid_reply_to,
@@ -38,8 +39,11 @@ _PUBLISH_TIMEOUT_S = 1.0
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
+    """One message to one reply queue: the receipts of a batch's events sent from there.
+    ``correlation_id`` is the event id when there is only one."""
+
     reply_to: str
-    correlation_id: str
+    correlation_id: str | None
     body: bytes
 
 
@@ -70,9 +74,10 @@ def build(
     result: BatchResult,
     disposed: Sequence[tuple[Delivery, EventRejected, Disposition]],
 ) -> list[Outgoing]:
-    """The receipts a processed batch owes: one per delivery that asked with a valid
-    ``reply_to``; a second copy of an event in the same batch is answered by its first."""
-    out: list[Outgoing] = []
+    """The receipts a processed batch owes, one message per reply queue: one receipt
+    per delivery that asked with a valid ``reply_to``; a second copy of an event in the
+    same batch is answered by its first."""
+    by_queue: dict[str, list[tuple[str, dict[str, object]]]] = {}
 
     def add(
         delivery: Delivery,
@@ -86,7 +91,7 @@ def build(
         address = _address(delivery)
         if address is not None:
             reply_to, correlation_id = address
-            body = encode(
+            answer = document(
                 _event_id(delivery, correlation_id),
                 status,
                 reason=rejection.reason.value if rejection is not None else None,
@@ -95,7 +100,7 @@ def build(
                 duplicate=duplicate,
                 attempts=attempts,
             )
-            out.append(Outgoing(reply_to, correlation_id, body))
+            by_queue.setdefault(reply_to, []).append((correlation_id, answer))
 
     for index in result.committed:
         delivery = with_event[index]
@@ -114,7 +119,14 @@ def build(
                 rejection=rejection,
                 attempts=attempts if isinstance(attempts, int) else None,
             )
-    return out
+    return [
+        Outgoing(
+            reply_to,
+            answers[0][0] if len(answers) == 1 else None,
+            encode([answer for _, answer in answers]),
+        )
+        for reply_to, answers in by_queue.items()
+    ]
 
 
 async def send(channel: UnderlayChannel, receipt: Outgoing) -> None:

@@ -341,7 +341,8 @@ class IngestService:
             # the batch is acknowledged now, so committable events keep flowing.
             for pending in waiting:
                 self._consumer.hold(copies[pending], pending)
-        await self._send_receipts(receipts.build(with_event, result, disposed))
+        if want_keys or any(receipts.asked(d) for d, _ in rejected):
+            await self._send_receipts(receipts.build(with_event, result, disposed))
         unacked = await self._consumer.ack([d.message for d in live])
         self._notifier.progressed()
         self._record_commit(len(result.committed), sum(result.rows_by_table.values()))

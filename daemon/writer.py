@@ -70,6 +70,8 @@ _NEXT_SERIALS = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_se
 # PostgreSQL's detail of a foreign-key violation, e.g.
 # 'Key (pfs_visit_id)=(123) is not present in table "pfs_visit".'
 _MISSING_KEY = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>[^)]*)\) is not present")
+# ...and of a unique violation: 'Key (pfs_visit_id)=(123) already exists.'
+_TAKEN_KEY = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>[^)]*)\) already exists")
 
 
 class TransientDatabaseError(IngestError):
@@ -330,6 +332,22 @@ class Writer:
                         result.rejected[index] = rejection
                     indices = [i for i in indices if i not in orphans]
                     continue
+                clashing = self._clashing(exc, events, indices)
+                if clashing:
+                    # The events carrying the key PostgreSQL reported as taken are each
+                    # written alone, between runs of the others in batch order: the
+                    # first may be the rightful owner of the key. A few transactions
+                    # instead of a bisection per conflict.
+                    run: list[int] = []
+                    for index in indices:
+                        if index in clashing:
+                            await self._write_isolating(events, run, result, want_keys)
+                            await self._write_isolating(events, [index], result, want_keys)
+                            run = []
+                        else:
+                            run.append(index)
+                    indices = run
+                    continue
                 middle = len(indices) // 2
                 await self._write_isolating(events, indices[:middle], result, want_keys)
                 indices = indices[middle:]
@@ -339,11 +357,28 @@ class Writer:
 
         Empty when the error is not a foreign-key violation or cannot be matched to
         rows (then bisection finds the culprit the slow way)."""
+        return self._carrying(exc, "23503", _MISSING_KEY, events, indices)
+
+    def _clashing(
+        self, exc: psycopg.Error, events: Sequence[Event], indices: list[int]
+    ) -> set[int]:
+        """The events whose rows carry the key PostgreSQL reported as already taken
+        (empty when that cannot be told, as for ``_orphans``)."""
+        return self._carrying(exc, "23505", _TAKEN_KEY, events, indices)
+
+    def _carrying(
+        self,
+        exc: psycopg.Error,
+        sqlstate: str,
+        pattern: re.Pattern[str],
+        events: Sequence[Event],
+        indices: list[int],
+    ) -> set[int]:
         diag = exc.diag
-        if exc.sqlstate != "23503" or not diag.table_name or not diag.message_detail:
+        if exc.sqlstate != sqlstate or not diag.table_name or not diag.message_detail:
             return set()
         plan = self._plans.get(diag.table_name)
-        missing = _MISSING_KEY.match(diag.message_detail)
+        missing = pattern.match(diag.message_detail)
         if plan is None or missing is None:
             return set()
         columns = tuple(c.strip().strip('"') for c in missing["columns"].split(","))

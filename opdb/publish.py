@@ -75,7 +75,7 @@ from opdb.contract import (
 )
 from opdb.models import Base
 from opdb.receipts import REPLY_QUEUE_PREFIX, GeneratedKey, Receipt, ReceiptStatus
-from opdb.receipts import decode as decode_receipt
+from opdb.receipts import decode as decode_receipts
 from opdb.urls import amqp_urls, broker_label
 
 __all__ = [
@@ -829,17 +829,18 @@ class AsyncPublisher:
 
     async def _on_receipt(self, message: AbstractIncomingMessage) -> None:
         try:
-            answer = decode_receipt(message.body)
+            answers = decode_receipts(message.body)
         except ValueError as exc:
             log.warning("ignored a message in the reply queue: %s", exc)
             return
-        slot = self._slots.get(answer.event_id)
-        if slot is None or slot.future.done():
-            return
-        if answer.final:
-            slot.future.set_result(answer)
-        else:
-            slot.notice = answer
+        for answer in answers:
+            slot = self._slots.get(answer.event_id)
+            if slot is None or slot.future.done():
+                continue
+            if answer.final:
+                slot.future.set_result(answer)
+            else:
+                slot.notice = answer
 
     async def publish_mcs_frame(self, exposure: Mapping[str, Any], data: Rows) -> uuid.UUID:
         """Publish :func:`mcs_frame_writes` as one event."""

@@ -3,7 +3,8 @@
 An actor that wants to know sets two AMQP properties on its event (the publisher in
 :mod:`opdb.publish` does it when asked): ``reply_to``, the name of a queue of its own,
 and ``correlation_id``, the event id. Once the event's fate is settled the daemon
-publishes one small message to that queue through the default exchange:
+publishes its receipt to that queue through the default exchange, one message per
+batch and queue holding the receipts of that queue's events (see :func:`encode`):
 
 * ``committed``: the rows are in the opDB (also for a redelivered duplicate, with the
   keys of the first commit), with the values PostgreSQL generated for serial columns
@@ -36,6 +37,7 @@ __all__ = [
     "Receipt",
     "ReceiptStatus",
     "decode",
+    "document",
     "encode",
     "key_document",
     "key_from_document",
@@ -123,7 +125,7 @@ def valid_correlation_id(value: object) -> str | None:
     return None
 
 
-def encode(
+def document(
     event_id: str,
     status: ReceiptStatus,
     *,
@@ -132,38 +134,47 @@ def encode(
     keys: Sequence[GeneratedKey] = (),
     duplicate: bool = False,
     attempts: int | None = None,
-) -> bytes:
-    document: dict[str, Any] = {"format": RECEIPT_FORMAT, "event_id": event_id, "status": status}
+) -> dict[str, Any]:
+    """One event's receipt as JSON; a message carries a list of them (:func:`encode`)."""
+    answer: dict[str, Any] = {"event_id": event_id, "status": status.value}
     if reason is not None:
-        document["reason"] = reason
-        document["detail"] = detail
+        answer["reason"] = reason
+        answer["detail"] = detail
     if keys:
-        document["keys"] = [key_document(k) for k in keys]
+        answer["keys"] = [key_document(k) for k in keys]
     if duplicate:
-        document["duplicate"] = True
+        answer["duplicate"] = True
     if attempts is not None:
-        document["attempts"] = attempts
-    return json.dumps(document, separators=(",", ":")).encode()
+        answer["attempts"] = attempts
+    return answer
 
 
-def decode(body: bytes) -> Receipt:
-    """A receipt from its message body; raises ValueError for anything else."""
+def encode(documents: Sequence[Mapping[str, Any]]) -> bytes:
+    """One message holding the receipts of the events of one batch sent to one reply
+    queue: an actor publishing fast gets one message per batch, not one per event."""
+    return json.dumps(
+        {"format": RECEIPT_FORMAT, "receipts": list(documents)}, separators=(",", ":")
+    ).encode()
+
+
+def decode(body: bytes) -> list[Receipt]:
+    """The receipts in a message body; raises ValueError for anything else."""
     try:
-        document = json.loads(body)
-        status = ReceiptStatus(document["status"])
-        event_id = uuid.UUID(document["event_id"])
-        reason_text = document.get("reason")
-        reason = Reason(reason_text) if reason_text is not None else None
-        keys = tuple(key_from_document(k) for k in document.get("keys", ()))
-        attempts = document.get("attempts")
+        message = json.loads(body)
+        return [_receipt(answer) for answer in message["receipts"]]
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise ValueError(f"not a receipt: {exc!r}") from exc
+        raise ValueError(f"not a receipt message: {exc!r}") from exc
+
+
+def _receipt(answer: Mapping[str, Any]) -> Receipt:
+    reason_text = answer.get("reason")
+    attempts = answer.get("attempts")
     return Receipt(
-        event_id=event_id,
-        status=status,
-        reason=reason,
-        detail=document.get("detail"),
-        keys=keys,
-        duplicate=bool(document.get("duplicate", False)),
+        event_id=uuid.UUID(answer["event_id"]),
+        status=ReceiptStatus(answer["status"]),
+        reason=Reason(reason_text) if reason_text is not None else None,
+        detail=answer.get("detail"),
+        keys=tuple(key_from_document(k) for k in answer.get("keys", ())),
+        duplicate=bool(answer.get("duplicate", False)),
         attempts=attempts if isinstance(attempts, int) else None,
     )

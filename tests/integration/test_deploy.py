@@ -418,6 +418,11 @@ def test_broker_users_get_exactly_their_access(
         assert refused(lambda: channel.basic_get(settings.queue)) == 403
         channel = actor.channel()
         assert refused(lambda: channel.queue_declare("opdb-actor-own-queue")) == 403
+        # ...but its own reply queue for write receipts, exclusive, it may make and read.
+        channel = actor.channel()
+        replies = f"opdb.reply.test.{uuid.uuid4().hex}"
+        channel.queue_declare(replies, exclusive=True, auto_delete=True)
+        channel.basic_consume(replies, lambda *_: None, auto_ack=True)
     finally:
         actor.close()
 

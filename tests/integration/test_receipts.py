@@ -180,7 +180,7 @@ async def test_a_redelivered_duplicate_gets_its_receipt_again(settings: Settings
                 await wait_until(lambda n=expected: len(got) >= n, 10, "a receipt")
         finally:
             await connection.close()
-    first, second = (decode(m.body) for m in got)
+    ((first,), (second,)) = (decode(m.body) for m in got)
     assert got[0].correlation_id == str(event_id)
     assert first.committed
     assert not first.duplicate

@@ -19,6 +19,7 @@ from opdb.receipts import (
     GeneratedKey,
     ReceiptStatus,
     decode,
+    document,
     encode,
     valid_correlation_id,
     valid_reply_to,
@@ -67,10 +68,13 @@ def test_a_batch_owes_one_receipt_per_asking_delivery() -> None:
     out = receipts.build(
         with_event, result, [(asking[3], rejection, dead), (asking[3], missing, waiting)]
     )
-    answers = [decode(o.body) for o in out]
-    assert [o.reply_to for o in out] == ["opdb.reply.a.1"] * 4
+    # One message per reply queue and batch, whatever the number of events.
+    (message,) = out
+    assert message.reply_to == "opdb.reply.a.1"
+    assert message.correlation_id is None
+    answers = decode(message.body)
     # Without a correlation_id the daemon answers with the event id.
-    assert out[0].correlation_id == str(asking[0].event.id)  # type: ignore[union-attr]
+    assert answers[0].event_id == asking[0].event.id  # type: ignore[union-attr]
     assert [a.status for a in answers] == [
         ReceiptStatus.COMMITTED,
         ReceiptStatus.COMMITTED,
@@ -87,13 +91,27 @@ def test_a_batch_owes_one_receipt_per_asking_delivery() -> None:
 def test_receipt_format_round_trips_and_refuses_other_messages() -> None:
     event_id = uuid.uuid4()
     keys = [GeneratedKey(1, 2, "calib", {"calib_id": 3})]
-    body = encode(str(event_id), ReceiptStatus.COMMITTED, keys=keys, duplicate=True)
-    receipt = decode(body)
+    body = encode([document(str(event_id), ReceiptStatus.COMMITTED, keys=keys, duplicate=True)])
+    (receipt,) = decode(body)
     assert receipt.event_id == event_id
     assert receipt.keys == tuple(keys)
     assert receipt.duplicate
     assert receipt.committed
-    bad: list[Any] = [b"{}", b"not json", b'{"status": "committed", "event_id": "x"}', b"[]"]
+    bad: list[Any] = [
+        b"{}",
+        b"not json",
+        b'{"receipts": [{"status": "committed", "event_id": "x"}]}',
+        b"[]",
+    ]
     for body in bad:
         with pytest.raises(ValueError, match="not a receipt"):
             decode(body)
+
+
+def test_each_reply_queue_gets_its_own_message() -> None:
+    one, other = delivery("opdb.reply.a.1", "c1"), delivery("opdb.reply.b.2", "c2")
+    out = receipts.build([one, other], BatchResult(committed=[0, 1]), [])
+    assert sorted((o.reply_to, o.correlation_id) for o in out) == [
+        ("opdb.reply.a.1", "c1"),
+        ("opdb.reply.b.2", "c2"),
+    ]
