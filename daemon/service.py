@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from prometheus_client import Gauge, ProcessCollector
 
 from daemon import maintenance, migrations
 from daemon.batcher import Batcher, Delivery
@@ -95,6 +96,14 @@ class IngestService:
         self._last_commit_at: datetime.datetime | None = None
         self.metrics = Metrics()
         self.metrics.in_flight.set_function(lambda: len(self._batcher) + self._in_hand)
+        # Memory, against the bound the README states: bodies held, and the process's
+        # resident set (its own registry has no process collector otherwise).
+        Gauge(
+            "opdb_held_bytes",
+            "Message bodies received and not yet acknowledged",
+            registry=self.metrics.registry,
+        ).set_function(self.held_bytes)
+        ProcessCollector(registry=self.metrics.registry)
         self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
         self._deadline: float | None = None
