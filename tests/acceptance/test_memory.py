@@ -85,14 +85,14 @@ def _big_frames(count: int) -> tuple[list[bytes], int]:
     return frames, len(rows)
 
 
-def _mix(big: int, small_per_big: int) -> tuple[list[bytes], int]:
-    """Small tel_status events with a 15 MB frame after every ``small_per_big`` of them;
-    returns the bodies and how many mcs_data rows they hold."""
+def _mix(big: int, small_per_burst: int, burst: int = 1) -> tuple[list[bytes], int]:
+    """Small tel_status events with ``burst`` 15 MB frames in a row after every
+    ``small_per_burst`` of them; returns the bodies and how many mcs_data rows they hold."""
     bodies: list[bytes] = []
     sequence = 0
     frames, rows_per_frame = _big_frames(big)
-    for frame in frames:
-        for _ in range(small_per_big):
+    for n, frame in enumerate(frames):
+        for _ in range(small_per_burst if n % burst == 0 else 0):
             row = {"pfs_visit_id": _VISIT, "status_sequence_id": sequence}
             bodies.append(json.dumps(event([insert("tel_status", row)], source="tel")).encode())
             sequence += 1
@@ -132,8 +132,9 @@ async def _ingest_the_mix(
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
     backlog: bool,
+    mix: tuple[list[bytes], int],
 ) -> float:
-    bodies, big_rows = _mix(big=4, small_per_big=120)
+    bodies, big_rows = mix
     await declare_topology(settings)
     at_rest = None
     if backlog:
@@ -144,7 +145,7 @@ async def _ingest_the_mix(
         await asyncio.to_thread(daemon.wait_running)
         at_rest = round(_peak_rss_mb(daemon.process.pid), 1)
         await publish(amqp_url, settings.exchange, bodies, in_flight=20)
-    await wait_until(lambda: _ledger(settings) == len(bodies), 300, "every event committed")
+    await wait_until(lambda: _ledger(settings) == len(bodies), 600, "every event committed")
     peak = _peak_rss_mb(daemon.process.pid)
     assert await asyncio.to_thread(daemon.stop) == 0
     mcs_rows = scalar(settings.libpq_url, "SELECT count(*) FROM mcs_data")
@@ -163,5 +164,22 @@ async def test_peak_rss_with_15_mb_events_among_small_ones(
     start_daemon: Callable[..., DaemonProcess],
     backlog: bool,
 ) -> None:
-    peak = await _ingest_the_mix(memory_settings, amqp_url, start_daemon, backlog)
+    mix = _mix(big=4, small_per_burst=120)
+    peak = await _ingest_the_mix(memory_settings, amqp_url, start_daemon, backlog, mix)
+    assert peak <= PEAK_RSS_LIMIT_MB, f"peak RSS {peak:.0f} MB > {PEAK_RSS_LIMIT_MB} MB"
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("backlog", [False, True], ids=["streaming", "backlog"])
+async def test_peak_rss_with_bursts_of_15_mb_events_after_long_runs_of_small_ones(
+    memory_settings: Settings,
+    amqp_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+    backlog: bool,
+) -> None:
+    """The hard case for a window sized by message count: three 15 MB frames in a row
+    after enough small events for the window to have opened wide."""
+    mix = _mix(big=12, small_per_burst=1500, burst=3)
+    peak = await _ingest_the_mix(memory_settings, amqp_url, start_daemon, backlog, mix)
     assert peak <= PEAK_RSS_LIMIT_MB, f"peak RSS {peak:.0f} MB > {PEAK_RSS_LIMIT_MB} MB"
