@@ -58,10 +58,13 @@ def test_large_bodies_wait_unparsed_and_the_flow_stops_above_the_buffer() -> Non
     service = IngestService(settings)
     service._on_message(_inbound(_small()))
     small = service._batcher._buffer[-1]
-    assert small.parsed and small.event is not None
+    assert small.parsed
+    assert small.event is not None
     service._on_message(_inbound(b"x" * (15 * MB)))
     large = service._batcher._buffer[-1]
-    assert not large.parsed and large.event is None and large.rejection is None
+    assert not large.parsed
+    assert large.event is None
+    assert large.rejection is None
     assert not service._over_budget()
     service._on_message(_inbound(b"x" * (15 * MB)))
     assert service.held_bytes() > settings.buffer_max_bytes
