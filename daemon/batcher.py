@@ -28,6 +28,8 @@ class Delivery:
     size: int
     event: Event | None = None
     rejection: EventRejected | None = None
+    # False while the body waits unparsed (large bodies are parsed when taken).
+    parsed: bool = False
     received_at: float = field(default_factory=time.monotonic)
 
 
@@ -44,6 +46,10 @@ class Batcher:
 
     def __len__(self) -> int:
         return len(self._buffer)
+
+    @property
+    def max_bytes(self) -> int:
+        return self._max_bytes
 
     @property
     def buffered_bytes(self) -> int:

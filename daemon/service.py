@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from prometheus_client import Gauge, ProcessCollector
 from pydantic_core import from_json
 
 from daemon import diagnosis, maintenance, migrations, receipts
@@ -52,6 +53,9 @@ log = get_logger(__name__)
 
 # Until the first message shows how big they are: a few MCS frames at most.
 _INITIAL_PREFETCH = 4
+# After a large body the window is sized for bodies that large for this long, so that a
+# run of small events between large ones does not open it wide just before the next.
+_LARGE_BODY_MEMORY_S = 10.0
 _FIRST_BACKOFF_S = 0.5
 _RATE_WINDOW_S = 60.0
 # A state that needs an operator is logged when entered, then reminded this often.
@@ -130,11 +134,22 @@ class IngestService:
             lambda: len(self._batcher) + self._in_hand + self._consumer.held
         )
         self.metrics.rejects_unconfirmed.set_function(lambda: self._consumer.held)
+        # Memory, against the bound the README states: bodies held, and the process's
+        # resident set (its own registry has no process collector otherwise).
+        Gauge(
+            "opdb_held_bytes",
+            "Message bodies received and not yet acknowledged",
+            registry=self.metrics.registry,
+        ).set_function(self.held_bytes)
+        ProcessCollector(registry=self.metrics.registry)
         self.metrics.set_state("starting")
         self._backoff = Backoff(settings.reconnect_max_delay_s)
         self._broker_outage = BrokerOutage()
         self._deadline: float | None = None
         self._average_body = 0.0
+        # (monotonic time, size) of the largest recent body, see _LARGE_BODY_MEMORY_S.
+        self._largest_body = (0.0, 0)
+        self._in_hand_bytes = 0
         self._prefetch_changed = asyncio.Event()
         self.state = "starting"
         self.state_reason = ""
@@ -151,10 +166,16 @@ class IngestService:
         # waits on PostgreSQL.
         self.metrics.events_consumed.inc()
         delivery = Delivery(message=message, size=len(message.body))
-        try:
-            delivery.event = self._contract.parse(message.body)
-        except EventRejected as rejection:
-            delivery.rejection = rejection
+        # A parsed event takes three to four times its body: a body larger than a batch
+        # (always a batch of its own) stays raw until the writer takes it, so that large
+        # events waiting in the buffer cost their bodies only.
+        if delivery.size <= self._batcher.max_bytes:
+            self._parse(delivery)
+        now = time.monotonic()
+        if delivery.size >= self._largest_body[1] or now - self._largest_body[0] > (
+            _LARGE_BODY_MEMORY_S
+        ):
+            self._largest_body = (now, delivery.size)
         if self._average_body:
             self._average_body = 0.9 * self._average_body + 0.1 * delivery.size
         else:
@@ -164,17 +185,38 @@ class IngestService:
         wanted = self._prefetch()
         # Each change re-subscribes, so only clear moves count: grow by doubling,
         # shrink by a quarter or more (sooner, since memory is at stake).
-        if wanted >= 2 * current or 4 * wanted <= 3 * current:
+        if wanted >= 2 * current or 4 * wanted <= 3 * current or self._over_budget():
             self._prefetch_changed.set()
 
+    def _parse(self, delivery: Delivery) -> None:
+        try:
+            delivery.event = self._contract.parse(delivery.message.body)
+        except EventRejected as rejection:
+            delivery.rejection = rejection
+        delivery.parsed = True
+
     def _prefetch(self) -> int:
-        """As many messages as fit the memory budget, between 2 and two full batches:
-        fewer than two batches' worth and a batch could never fill while one is written."""
+        """As many messages as fit the memory budget, up to two full batches (fewer and
+        a batch could never fill while one is written); a single one while bodies are
+        so large that two would not fit."""
         if not self._average_body:
-            return _INITIAL_PREFETCH
-        # A parsed event takes about twice its body, and the body is kept too.
-        fitting = int(self._settings.buffer_max_bytes // (3 * self._average_body))
-        return max(2, min(fitting, 2 * self._settings.batch_max_events))
+            return max(1, min(_INITIAL_PREFETCH, self._budget() // self._settings.max_body_bytes))
+        # A parsed event takes about twice its body, and the body is kept too. The
+        # largest recent body counts, not the average: it is what can arrive next.
+        size = max(self._average_body, float(self._largest_body[1]))
+        fitting = int(self._budget() // (3 * size))
+        return max(1, min(fitting, 2 * self._settings.batch_max_events))
+
+    def _budget(self) -> int:
+        return self._settings.buffer_max_bytes
+
+    def held_bytes(self) -> int:
+        """Bodies received and not yet settled: waiting in the buffer or being written."""
+        return self._batcher.buffered_bytes + self._in_hand_bytes
+
+    def _over_budget(self) -> bool:
+        # One delivery is always let in, however large, or it could never be written.
+        return len(self._batcher) > 0 and self.held_bytes() > self._budget()
 
     # -- state -------------------------------------------------------------------
 
@@ -481,7 +523,7 @@ class IngestService:
                 if self._gate.mode is not Mode.RUNNING:
                     await self._hold(self._gate, stop)
                     continue
-                if not await self._consumer.start():
+                if not self._over_budget() and not await self._consumer.start():
                     continue
                 self._set_state(*self._running_state())
                 batch = await self._batcher.next_batch(stop)
@@ -531,10 +573,15 @@ class IngestService:
 
     async def _process_in_hand(self, batch: list[Delivery], stop: asyncio.Event) -> None:
         self._in_hand = len(batch)
+        self._in_hand_bytes = sum(d.size for d in batch)
         try:
+            for delivery in batch:
+                if not delivery.parsed:
+                    self._parse(delivery)
             await self._process(batch, stop)
         finally:
             self._in_hand = 0
+            self._in_hand_bytes = 0
 
     async def _hold(self, gate: Gate, stop: asyncio.Event) -> None:
         """Stop consuming and settle everything held, then wait for the gate to open:
@@ -678,6 +725,11 @@ class IngestService:
             self._prefetch_changed.clear()
             if self._consumer.connected:
                 try:
+                    if self._over_budget():
+                        # The broker may still send up to the window; stop the flow
+                        # until the writer has brought what is held under the budget
+                        # (the main loop consumes again then).
+                        await self._consumer.stop()
                     await self._consumer.set_prefetch(self._prefetch())
                 except TransientBrokerError as exc:
                     log.warning("could not change prefetch", error=str(exc))
