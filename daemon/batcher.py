@@ -1,4 +1,5 @@
-"""Gather deliveries into batches that close at N events, B bytes or T milliseconds.
+"""Hold deliveries until the writer takes them: whatever has arrived when it is free,
+up to N events or B bytes (after an optional linger of T milliseconds).
 
 Messages arrive through a consumer callback into this buffer and a separate task takes
 batches out; a batch timer built around the consumer's iterator would end consumption
@@ -11,26 +12,8 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from opdb.contract import Event, EventRejected
-
-if TYPE_CHECKING:
-    from daemon.consumer import Inbound
-
-
-@dataclass(slots=True)
-class Delivery:
-    """One message from the broker and what its body turned out to be."""
-
-    message: Inbound
-    size: int
-    event: Event | None = None
-    rejection: EventRejected | None = None
-    # False while the body waits unparsed (large bodies are parsed when taken).
-    parsed: bool = False
-    received_at: float = field(default_factory=time.monotonic)
+from daemon.messages import Delivery
 
 
 class Batcher:

@@ -17,19 +17,17 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import aio_pika
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractQueue
-from aiormq.abc import AbstractChannel as UnderlayChannel
 from aiormq.abc import DeliveredMessage
 from pamqp.commands import Basic
 
 from daemon import deadletter, receipts, topology
 from daemon.errors import IngestError
 from daemon.logs import get_logger
+from daemon.messages import Inbound
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
 from opdb.urls import broker_label
@@ -63,33 +61,6 @@ def allow_deepest_headers() -> None:
     """Raise the interpreter's recursion limit so that no header can break decoding."""
     if sys.getrecursionlimit() < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
-
-
-@dataclass(slots=True, eq=False)
-class Inbound:
-    """One message as delivered: what the daemon needs to process and settle it."""
-
-    body: bytes
-    delivery_tag: int
-    channel: UnderlayChannel
-    properties: Basic.Properties
-    # Written by the broker, not the publisher: where the message entered the broker.
-    exchange: str
-    routing_key: str
-
-    @property
-    def headers(self) -> dict[str, Any]:
-        return dict(self.properties.headers or {})
-
-    @property
-    def message_id(self) -> str | None:
-        return self.properties.message_id
-
-    @property
-    def stale(self) -> bool:
-        """True when its channel died: it can no longer be acknowledged, and the broker
-        will deliver it again."""
-        return bool(self.channel.is_closed)
 
 
 def _reraise_if_we_are_cancelled() -> None:

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
 
+from daemon.messages import Inbound
 from daemon.settings import Settings
 from daemon.topology import retry_queue_name, uncapped_steps
 from opdb.contract import EventRejected, Reason
-
-if TYPE_CHECKING:
-    from daemon.consumer import Inbound
 
 ATTEMPTS_HEADER = "x-opdb-attempts"
 FIRST_FAILED_HEADER = "x-opdb-first-failed-at"

@@ -18,6 +18,7 @@ from aiormq.abc import AbstractChannel as UnderlayChannel
 from pamqp.commands import Basic
 
 from daemon.deadletter import ATTEMPTS_HEADER, Disposition
+from daemon.messages import Delivery
 from opdb.contract import EventRejected
 from opdb.receipts import (
     CONTENT_TYPE,
@@ -30,7 +31,6 @@ from opdb.receipts import (
 )
 
 if TYPE_CHECKING:
-    from daemon.batcher import Delivery
     from daemon.writer import BatchResult
 
 # aiormq's own limit on queueing the frames; with wait=False nothing waits on the socket.

@@ -29,19 +29,19 @@ from prometheus_client import Gauge, ProcessCollector
 from pydantic_core import from_json
 
 from daemon import diagnosis, maintenance, migrations, receipts
-from daemon.batcher import Batcher, Delivery
+from daemon.batcher import Batcher
 from daemon.consumer import (
     BROKER_RETRY_INTERVAL_S,
     CONFIRM_PATIENCE_S,
     BrokerOutage,
     Consumer,
-    Inbound,
     TransientBrokerError,
 )
 from daemon.deadletter import dispose
 from daemon.errors import IngestError
 from daemon.logs import get_logger
 from daemon.maintenance import Gate, Mode
+from daemon.messages import Delivery, Inbound
 from daemon.metrics import HealthServer, Metrics
 from daemon.settings import Settings
 from daemon.systemd import Notifier

@@ -16,8 +16,9 @@ import pytest
 import structlog
 
 from daemon import deadletter, topology
-from daemon.batcher import Batcher, Delivery
+from daemon.batcher import Batcher
 from daemon.logs import configure_logging, mask_secrets
+from daemon.messages import Delivery
 from daemon.settings import Settings, libpq_database_url, mask_url, sqlalchemy_database_url
 from daemon.systemd import Notifier
 from opdb.contract import EventRejected, Reason

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from pamqp.commands import Basic
 
-from daemon.consumer import Inbound
+from daemon.messages import Inbound
 from daemon.service import IngestService
 from daemon.settings import Settings
 

@@ -11,8 +11,7 @@ import pytest
 from pamqp.commands import Basic
 
 from daemon import deadletter, receipts
-from daemon.batcher import Delivery
-from daemon.consumer import Inbound
+from daemon.messages import Delivery, Inbound
 from daemon.writer import BatchResult
 from opdb.contract import Event, EventRejected, Reason
 from opdb.receipts import (
