@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import os
 import signal
@@ -18,22 +19,27 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from daemon import maintenance, migrations, status
-from daemon.bench import register as register_bench
-from daemon.check import register as register_check
-from daemon.demo import register as register_demo
-from daemon.dlq import register as register_dlq
 from daemon.errors import ConfigurationError, IngestError
-from daemon.journal import register as register_journal
 from daemon.logs import configure_logging, get_logger, mask_secrets
 from daemon.metrics import check_listen_address
-from daemon.reference import register as register_seed_reference
-from daemon.revision import register as register_revision
 from daemon.service import ExitStatus, IngestService
 from daemon.settings import Settings, mask_url
 from daemon.systemd import Notifier
-from daemon.visit import register as register_visit
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+
+# Operators' and developers' commands live in their own modules, each with a
+# ``register(subparsers)``; only the one a command line names is imported, so that
+# ``run`` loads the ingest path alone (all of them for --help or no command).
+TOOL_COMMANDS = {
+    "check": "daemon.check",
+    "dlq": "daemon.dlq",
+    "journal": "daemon.journal",
+    "visit": "daemon.visit",
+    "demo": "daemon.demo",
+    "bench": "daemon.bench",
+}
+DB_TOOL_COMMANDS = {"seed-reference": "daemon.reference", "revision": "daemon.revision"}
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -207,7 +213,22 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.healthy else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _first_word(words: Sequence[str]) -> str | None:
+    return next((word for word in words if not word.startswith("-")), None)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; only the tool module ``argv`` names is imported (every one for
+    --help, no command or an unknown one, so that argparse can list them all)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    first = _first_word(words)
+    second = _first_word(words[words.index(first) + 1 :]) if first else None
+    own = {"run", "migrate", "maintenance", "status", "db"}
+    everything = "-h" in words or "--help" in words or first not in {*own, *TOOL_COMMANDS}
+    tools = [m for n, m in TOOL_COMMANDS.items() if everything or first == n]
+    # `db` alone, or with an unknown word, lists every db command.
+    every_db = everything or (first == "db" and second not in {"adopt", *DB_TOOL_COMMANDS})
+    db_tools = [m for n, m in DB_TOOL_COMMANDS.items() if every_db or second == n]
     parser = argparse.ArgumentParser(
         prog="opdb-ingestd",
         description="Ingest PFS instrument events from RabbitMQ into the opDB.",
@@ -287,17 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="bring an opDB created before this project under migration control",
     )
     adopt.set_defaults(handler=_adopt)
-    register_seed_reference(db_commands)
-    register_revision(db_commands)
+    for module in db_tools:
+        importlib.import_module(module).register(db_commands)
 
     run = commands.add_parser("run", help="consume events from RabbitMQ and write them")
     run.set_defaults(handler=_run)
-    register_demo(commands)
-    register_bench(commands)
-    register_dlq(commands)
-    register_journal(commands)
-    register_visit(commands)
-    register_check(commands)
+    for module in tools:
+        importlib.import_module(module).register(commands)
     return parser
 
 
@@ -312,7 +329,7 @@ def configuration_errors(exc: ValidationError) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as exc:

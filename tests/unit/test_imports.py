@@ -5,6 +5,8 @@ turns real), and the library ``opdb`` never imports the daemon."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -108,3 +110,42 @@ def test_the_graph_sees_type_checking_and_package_imports() -> None:
     graph = import_graph()
     assert "daemon.messages" in graph["daemon.consumer"]
     assert "daemon.writer" in graph["daemon.receipts"]  # under TYPE_CHECKING
+
+
+_TOOLS = ("daemon.bench", "daemon.demo", "daemon.dlq", "daemon.journal", "daemon.visit")
+_ACTOR_SIDE = ("opdb.simulate", "opdb.publish")
+
+
+def _loaded_after(argv: list[str]) -> set[str]:
+    """The tool and actor-side modules a fresh interpreter holds once the CLI parsed
+    ``argv`` (and, for ``run``, the service it starts is imported)."""
+    code = (
+        "import sys; from daemon import cli; argv = sys.argv[1:];"
+        "cli.build_parser(argv).parse_args(argv);"
+        "import daemon.service; print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=ROOT,
+    )
+    return set(done.stdout.split()) & {*_TOOLS, *_ACTOR_SIDE}
+
+
+def test_run_loads_the_ingest_path_alone() -> None:
+    assert _loaded_after(["run"]) == set()
+
+
+def test_a_tool_command_loads_its_own_module_only() -> None:
+    assert _loaded_after(["dlq", "list"]) == {"daemon.dlq"}
+
+
+def test_help_still_lists_every_command() -> None:
+    from daemon import cli
+
+    text = cli.build_parser(["--help"]).format_help()
+    for name in [*cli.TOOL_COMMANDS, "run", "migrate", "maintenance", "status", "db"]:
+        assert name in text, name
