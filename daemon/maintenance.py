@@ -1,5 +1,5 @@
-"""Maintenance mode and the schema guard: when a daemon may write, and how a migration
-gets the database to itself.
+"""Maintenance mode, the operators' side: switching it, waiting until every daemon is
+quiet, and migrating under it (the daemon's side is ``daemon.ingest.gate``).
 
 Three mechanisms, each covering what the one before cannot:
 
@@ -23,10 +23,8 @@ import shutil
 import socket
 import subprocess
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from psycopg.rows import dict_row
 
 from daemon import migrations, night
 from daemon.errors import IngestError
+from daemon.gate import LIVE_WITHIN_S, QUIESCENT_STATES
 from daemon.logs import mask_secrets
 from daemon.migrations import DEFAULT_SESSION_OPTIONS, Direction, Drop
 from opdb.urls import WRITE_LOCK_KEY
@@ -42,126 +41,9 @@ from opdb.urls import WRITE_LOCK_KEY
 # Advisory lock keys (arbitrary 64-bit constants, spelled "opdb" + a role number).
 MIGRATOR_LOCK_KEY = 0x6F706462_0002
 
-# A daemon reports every control interval; one silent for this long is gone.
-LIVE_WITHIN_S = 15.0
-# States in which a daemon holds no message and writes nothing.
-QUIESCENT_STATES = frozenset({"maintenance", "schema_mismatch", "stopped"})
-
-
-class Mode(StrEnum):
-    """What the database allows daemons to do right now."""
-
-    RUNNING = "running"
-    MAINTENANCE = "maintenance"
-    SCHEMA_MISMATCH = "schema_mismatch"
-
-
-@dataclass(frozen=True)
-class Gate:
-    mode: Mode
-    reason: str = ""
-    database_revision: str | None = None
-
 
 class MaintenanceError(IngestError):
     """A maintenance or migration step failed; the message says how to recover."""
-
-
-_REVISION_SQL = "SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version"
-
-
-# Walks down opdb_ingest.schema_revision from the database's revision; true when it
-# reaches the code's head through additive revisions only.
-_ADDITIVE_BEYOND_SQL = """
-WITH RECURSIVE chain AS (
-    SELECT revision, down_revision, kind, 1 AS depth
-    FROM opdb_ingest.schema_revision WHERE revision = %(database)s
-    UNION ALL
-    SELECT s.revision, s.down_revision, s.kind, c.depth + 1
-    FROM opdb_ingest.schema_revision AS s JOIN chain AS c ON s.revision = c.down_revision
-    WHERE c.down_revision <> %(head)s AND c.depth < 1000
-)
-SELECT coalesce(bool_and(kind = 'additive') AND bool_or(down_revision = %(head)s), false)
-FROM chain
-"""
-
-
-async def additive_beyond(
-    connection: psycopg.AsyncConnection[Any], database_revision: str, head: str
-) -> bool:
-    """True when every revision between ``head`` (the code's) and ``database_revision``
-    is additive, so code built for ``head`` may keep writing. Runs in a savepoint (or
-    its own transaction), so a database without the record table just answers no."""
-    try:
-        async with connection.transaction():
-            cursor = await connection.execute(
-                _ADDITIVE_BEYOND_SQL, {"database": database_revision, "head": head}
-            )
-            row = await cursor.fetchone()
-    except psycopg.errors.UndefinedTable:
-        return False
-    return bool(row and row[0])
-
-
-async def read_gate(connection: psycopg.AsyncConnection[Any], head: str) -> Gate:
-    """The mode the database currently allows, read on an autocommit connection."""
-    try:
-        cursor = await connection.execute(_REVISION_SQL)
-        row = await cursor.fetchone()
-    except psycopg.errors.UndefinedTable:
-        return Gate(Mode.SCHEMA_MISMATCH, f"database has no schema history; code expects {head}")
-    revision = row[0] if row else None
-    if revision != head and not (revision and await additive_beyond(connection, revision, head)):
-        return Gate(
-            Mode.SCHEMA_MISMATCH,
-            f"database is at revision {revision or 'none'}, code expects {head}",
-            revision,
-        )
-    cursor = await connection.execute("SELECT enabled, reason FROM opdb_ingest.maintenance")
-    switch = await cursor.fetchone()
-    if switch and switch[0]:
-        return Gate(Mode.MAINTENANCE, switch[1] or "maintenance", revision)
-    return Gate(Mode.RUNNING, "", revision)
-
-
-@dataclass(frozen=True)
-class InstanceReport:
-    """One daemon's report about itself."""
-
-    instance_id: uuid.UUID
-    queue: str
-    state: str
-    state_reason: str
-    expected_revision: str
-    database_revision: str | None
-    in_flight: int
-    started_at: datetime.datetime
-    last_commit_at: datetime.datetime | None
-    events_last_minute: int
-    rows_last_minute: int
-    host: str = socket.gethostname()
-    pid: int = os.getpid()
-
-
-_REPORT_SQL = """
-INSERT INTO opdb_ingest.daemon_instance (
-    instance_id, host, pid, queue, state, state_reason, expected_revision,
-    database_revision, in_flight, started_at, heartbeat_at, last_commit_at,
-    events_last_minute, rows_last_minute)
-VALUES (%(instance_id)s, %(host)s, %(pid)s, %(queue)s, %(state)s, %(state_reason)s,
-    %(expected_revision)s, %(database_revision)s, %(in_flight)s, %(started_at)s, now(),
-    %(last_commit_at)s, %(events_last_minute)s, %(rows_last_minute)s)
-ON CONFLICT (instance_id) DO UPDATE SET
-    state = EXCLUDED.state, state_reason = EXCLUDED.state_reason,
-    database_revision = EXCLUDED.database_revision, in_flight = EXCLUDED.in_flight,
-    heartbeat_at = EXCLUDED.heartbeat_at, last_commit_at = EXCLUDED.last_commit_at,
-    events_last_minute = EXCLUDED.events_last_minute,
-    rows_last_minute = EXCLUDED.rows_last_minute
-"""
-
-
-async def report(connection: psycopg.AsyncConnection[Any], instance: InstanceReport) -> None:
-    await connection.execute(_REPORT_SQL, instance.__dict__)
 
 
 # -- the operator's side (synchronous, used by the CLI) --------------------------------

@@ -28,7 +28,7 @@ import psycopg
 from prometheus_client import Gauge, ProcessCollector
 from pydantic_core import from_json
 
-from daemon import diagnosis, maintenance, migrations, receipts
+from daemon import diagnosis, gate, migrations, receipts
 from daemon.batcher import Batcher
 from daemon.consumer import (
     BROKER_RETRY_INTERVAL_S,
@@ -39,8 +39,8 @@ from daemon.consumer import (
 )
 from daemon.deadletter import dispose
 from daemon.errors import IngestError
+from daemon.gate import Gate, Mode
 from daemon.logs import get_logger
-from daemon.maintenance import Gate, Mode
 from daemon.messages import Delivery, Inbound
 from daemon.metrics import HealthServer, Metrics
 from daemon.settings import Settings
@@ -630,7 +630,7 @@ class IngestService:
         try:
             async with self._control_lock:
                 connection = await self._control_connection()
-                self._set_gate(await maintenance.read_gate(connection, self._head))
+                self._set_gate(await gate.read_gate(connection, self._head))
         except psycopg.Error as exc:
             await self._close_control()
             raise TransientDatabaseError(f"cannot read the maintenance switch: {exc}") from exc
@@ -640,7 +640,7 @@ class IngestService:
             try:
                 await self._refresh_gate()
                 async with self._control_lock:
-                    await maintenance.report(await self._control_connection(), self._report())
+                    await gate.report(await self._control_connection(), self._report())
             except psycopg.errors.UndefinedTable:
                 pass  # a database behind our schema has nowhere to report; the gate says so
             except (TransientDatabaseError, psycopg.Error) as exc:
@@ -653,11 +653,11 @@ class IngestService:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._report_now.wait(), self._settings.control_interval_s)
 
-    def _report(self) -> maintenance.InstanceReport:
+    def _report(self) -> gate.InstanceReport:
         now = time.monotonic()
         while self._commits and self._commits[0][0] < now - _RATE_WINDOW_S:
             self._commits.popleft()
-        return maintenance.InstanceReport(
+        return gate.InstanceReport(
             instance_id=self._instance_id,
             queue=self._settings.queue,
             state=self.state,
@@ -762,7 +762,7 @@ class IngestService:
 
     async def _final_report(self) -> None:
         with contextlib.suppress(psycopg.Error, TransientDatabaseError):
-            await maintenance.report(await self._control_connection(), self._report())
+            await gate.report(await self._control_connection(), self._report())
 
     async def _final_flush(self, stop: asyncio.Event) -> None:
         await self._consumer.stop()

@@ -18,7 +18,7 @@ import aio_pika
 import psycopg
 from pydantic_core import from_json
 
-from daemon import maintenance, topology
+from daemon import gate, maintenance, topology
 from daemon.consumer import BROKER_ERRORS
 from daemon.logs import mask_secrets
 from daemon.settings import Settings
@@ -119,7 +119,7 @@ def collect(settings: Settings) -> Status:
     except BROKER_ERRORS as exc:
         status.problem(f"broker unreachable: {mask_secrets(repr(exc))}")
     if status.maintenance is not None and not status.daemons:
-        status.problem(f"no daemon reported in the last {maintenance.LIVE_WITHIN_S:g} s")
+        status.problem(f"no daemon reported in the last {gate.LIVE_WITHIN_S:g} s")
     _check_consumers(settings, status)
     now = datetime.datetime.now(datetime.UTC)
     for d in status.daemons:

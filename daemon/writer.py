@@ -40,7 +40,7 @@ from sqlalchemy.types import TypeEngine
 
 from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from daemon.errors import IngestError
-from daemon.maintenance import additive_beyond
+from daemon.gate import additive_beyond
 from opdb.contract import Event, EventRejected, Op, Reason
 from opdb.receipts import GeneratedKey, key_document, key_from_document
 from opdb.urls import WRITE_LOCK_KEY

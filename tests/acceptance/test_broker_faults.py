@@ -45,7 +45,7 @@ from support import (
     wait_until,
 )
 
-from daemon import maintenance, migrations
+from daemon import gate, migrations
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
 
@@ -630,7 +630,7 @@ async def _depth_is(url: str, queue: str, depth: int) -> bool:
 async def _claim_running(settings: Settings) -> None:
     """A daemon's report saying ``running`` (as a stuck daemon would keep sending)."""
     now = datetime.datetime.now(datetime.UTC)
-    report = maintenance.InstanceReport(
+    report = gate.InstanceReport(
         instance_id=uuid.uuid4(),
         queue=settings.queue,
         state="running",
@@ -644,7 +644,7 @@ async def _claim_running(settings: Settings) -> None:
         rows_last_minute=0,
     )
     async with await psycopg.AsyncConnection.connect(settings.libpq_url, autocommit=True) as conn:
-        await maintenance.report(conn, report)
+        await gate.report(conn, report)
 
 
 async def test_status_is_unhealthy_when_the_broker_contradicts_a_running_daemon(

@@ -54,7 +54,7 @@ from support import (
     wait_until,
 )
 
-from daemon import cli, maintenance, migrations, topology
+from daemon import cli, gate, maintenance, migrations, topology
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -656,7 +656,7 @@ def test_ingest_role_has_least_privilege_on_the_bookkeeping(
     """Tried as the role: it reads the switch but cannot change it, appends to the ledger
     but cannot change it, reports itself but cannot delete or re-own reports."""
     url = migrated_by_migrator
-    report = maintenance.InstanceReport(
+    report = gate.InstanceReport(
         instance_id=uuid.uuid4(),
         queue="q",
         state="running",
