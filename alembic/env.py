@@ -18,9 +18,9 @@ from alembic.runtime.migration import MigrationInfo
 from sqlalchemy import Connection, Engine, create_engine, pool, text
 
 from alembic import context
-from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
-from daemon.bookkeeping import BookkeepingBase
-from daemon.migrations import session_statements
+from daemon.schema.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
+from daemon.schema.bookkeeping import BookkeepingBase
+from daemon.schema.migrations import session_statements
 from daemon.settings import Settings, sqlalchemy_database_url
 from opdb.models import Base
 

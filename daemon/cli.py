@@ -18,13 +18,14 @@ import uvloop
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from daemon import maintenance, migrations, status
 from daemon.errors import ConfigurationError, IngestError
+from daemon.ingest.metrics import check_listen_address
+from daemon.ingest.service import ExitStatus, IngestService
+from daemon.ingest.systemd import Notifier
 from daemon.logs import configure_logging, get_logger, mask_secrets
-from daemon.metrics import check_listen_address
-from daemon.service import ExitStatus, IngestService
+from daemon.ops import maintenance, status
+from daemon.schema import migrations
 from daemon.settings import Settings, mask_url
-from daemon.systemd import Notifier
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -32,14 +33,14 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 # ``register(subparsers)``; only the one a command line names is imported, so that
 # ``run`` loads the ingest path alone (all of them for --help or no command).
 TOOL_COMMANDS = {
-    "check": "daemon.check",
-    "dlq": "daemon.dlq",
-    "journal": "daemon.journal",
-    "visit": "daemon.visit",
-    "demo": "daemon.demo",
-    "bench": "daemon.bench",
+    "check": "daemon.ops.check",
+    "dlq": "daemon.ops.dlq",
+    "journal": "daemon.ops.journal",
+    "visit": "daemon.ops.visit",
+    "demo": "daemon.dev.demo",
+    "bench": "daemon.dev.bench",
 }
-DB_TOOL_COMMANDS = {"seed-reference": "daemon.reference", "revision": "daemon.revision"}
+DB_TOOL_COMMANDS = {"seed-reference": "daemon.ops.reference", "revision": "daemon.schema.revision"}
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     )
 
     # The journal: a stream queue bound to the exchange, keeping every accepted event for
-    # recovery, rebuilds and rehearsals (daemon/journal.py). A change of retention does
+    # recovery, rebuilds and rehearsals (daemon/ops/journal.py). A change of retention does
     # not reach an existing journal (the broker refuses to redeclare a queue with other
     # arguments): apply it with a policy, see the README.
     journal: bool = Field(

@@ -5,6 +5,7 @@ one answered."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,29 @@ CONNECT_ERRORS = (
 )
 
 
+class _ClosedIfRefused(aio_pika.Connection):
+    """aio-pika's connection, closed at once when connecting fails. Left to the garbage
+    collector, a failed one schedules its own close on whatever loop is current then:
+    from another thread or after its loop ended, that close is never run, and Python
+    warns about it in whatever code happens to be running."""
+
+    async def connect(self, timeout: Any = None) -> None:  # noqa: ASYNC109 - aio-pika's own signature, overridden
+        try:
+            await super().connect(timeout)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.close()
+            raise
+
+
+async def connect(url: str, **options: Any) -> AbstractConnection:
+    """``aio_pika.connect``, leaving nothing behind when the broker cannot be reached."""
+    connection: AbstractConnection = await aio_pika.connect(
+        url, connection_class=_ClosedIfRefused, **options
+    )
+    return connection
+
+
 class NoBrokerReachable(ConnectionError):  # noqa: N818 - a condition, named for the reader
     """Every listed broker failed; the message names each (without credentials)."""
 
@@ -39,7 +63,7 @@ async def connect_first(
     for step in range(len(urls)):
         index = (start + step) % len(urls)
         try:
-            connection = await aio_pika.connect(urls[index], **options)
+            connection = await connect(urls[index], **options)
         except CONNECT_ERRORS as exc:
             failures.append(f"{broker_label(urls[index])}: {exc!r}")
             continue

@@ -29,7 +29,8 @@ import pytest
 from psycopg import sql
 from support import LOCAL_RABBITMQCTL, Rabbitmqctl, rabbitmqctl_available
 
-from daemon import migrations, topology
+from daemon.ingest import topology
+from daemon.schema import migrations
 from daemon.settings import Settings, libpq_database_url
 from opdb.urls import with_database
 

@@ -21,8 +21,8 @@ from typing import Any
 import aio_pika
 import psycopg
 
-from daemon import topology
-from daemon.service import IngestService
+from daemon.ingest import topology
+from daemon.ingest.service import IngestService
 from daemon.settings import Settings
 
 

@@ -1,6 +1,6 @@
 """Write the RabbitMQ definitions of opdb-ingestd's topology and permissions.
 
-The names and arguments come from the daemon's own code (``daemon.topology``), so the
+The names and arguments come from the daemon's own code (``daemon.ingest.topology``), so the
 file matches exactly what the daemon declares at start: importing it first lets the
 broker be set up, and its permissions checked, before the daemon ever runs.
 
@@ -22,13 +22,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from daemon.settings import Settings
-from daemon.topology import (
+from daemon.ingest.topology import (
     journal_arguments,
     retry_delays_ms,
     retry_queue_arguments,
     retry_queue_name,
 )
+from daemon.settings import Settings
 from opdb.receipts import REPLY_QUEUE_PREFIX
 
 DEFAULT_VHOST = "/"
@@ -122,7 +122,7 @@ def definitions(
         *(
             (
                 retry_queue_name(settings, delay),
-                # The same arguments, and no others, as daemon.topology.declare: a
+                # The same arguments, and no others, as daemon.ingest.topology.declare: a
                 # difference would make the daemon use the queue as it is.
                 retry_queue_arguments(settings, delay),
             )

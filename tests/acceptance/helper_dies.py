@@ -8,7 +8,7 @@ import os
 import sys
 
 from daemon import cli
-from daemon.service import IngestService
+from daemon.ingest.service import IngestService
 
 
 async def _fail(_self: IngestService) -> None:

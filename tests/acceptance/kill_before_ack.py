@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from daemon import cli
-from daemon.consumer import Consumer
+from daemon.ingest.consumer import Consumer
 
 
 async def _die(_self: Consumer, _messages: Sequence[Any]) -> int:

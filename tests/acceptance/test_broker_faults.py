@@ -45,7 +45,8 @@ from support import (
     wait_until,
 )
 
-from daemon import gate, migrations
+from daemon.ingest import gate
+from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
 

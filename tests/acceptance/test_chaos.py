@@ -67,7 +67,9 @@ from support import (
     take_all,
 )
 
-from daemon import maintenance, migrations, topology
+from daemon.ingest import topology
+from daemon.ops import maintenance
+from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb.contract import Contract, EventRejected, Reason
 from opdb.models import Base

@@ -21,7 +21,7 @@ import pytest
 from conftest import DaemonProcess, daemon_environment, run_cli
 from support import event, insert, publish, queue_depth, scalar, take_all, wait_until
 
-from daemon.dlq import (
+from daemon.ops.dlq import (
     REPLAYED_AT_HEADER,
     DeadLetter,
     Selection,

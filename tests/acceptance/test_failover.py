@@ -23,7 +23,7 @@ from private_postgres import (
 )
 from support import declare_topology, event, insert, publish, wait_until
 
-from daemon import migrations
+from daemon.schema import migrations
 from daemon.settings import Settings
 
 # Minutes on a loaded machine (a second cluster, a CLI start per command): behind chaos.

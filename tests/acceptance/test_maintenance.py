@@ -27,7 +27,8 @@ from support import (
     wait_until,
 )
 
-from daemon import maintenance, migrations
+from daemon.ops import maintenance
+from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb.urls import with_database
 

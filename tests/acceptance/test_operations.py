@@ -16,7 +16,7 @@ from conftest import DaemonProcess, run_cli
 from pydantic import SecretStr
 from support import event, insert, publish, running_service, scalar, take_all, wait_until
 
-from daemon import maintenance
+from daemon.ops import maintenance
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.acceptance

@@ -20,7 +20,8 @@ from conftest import DaemonProcess
 from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
 from support import declare_topology, event, insert, publish, queue_depth, wait_until
 
-from daemon import maintenance, migrations
+from daemon.ops import maintenance
+from daemon.schema import migrations
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.acceptance

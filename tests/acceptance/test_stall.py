@@ -22,7 +22,7 @@ from conftest import DaemonProcess, daemon_environment
 from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
 from support import declare_topology, event, insert, publish, queue_depth, wait_until
 
-from daemon import migrations
+from daemon.schema import migrations
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.acceptance

@@ -25,8 +25,8 @@ import pytest
 from sqlalchemy import Engine, func, insert, select, text, update
 from support import scalar
 
-from daemon import migrations
-from daemon.writer import Writer
+from daemon.ingest.writer import Writer
+from daemon.schema import migrations
 from opdb import db
 from opdb.contract import Contract, Event, Op, Reason
 from opdb.models import Base, McsData, McsExposure, PfsVisit, TelStatus

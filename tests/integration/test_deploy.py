@@ -54,7 +54,10 @@ from support import (
     wait_until,
 )
 
-from daemon import cli, gate, maintenance, migrations, topology
+from daemon import cli
+from daemon.ingest import gate, topology
+from daemon.ops import maintenance
+from daemon.schema import migrations
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration

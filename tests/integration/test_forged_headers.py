@@ -17,7 +17,7 @@ import aio_pika
 import pytest
 from support import count, event, insert, queue_depth, running_service, take_all, wait_until
 
-from daemon import deadletter, topology
+from daemon.ingest import deadletter, topology
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration

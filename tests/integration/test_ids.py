@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
-from daemon import migrations
+from daemon.schema import migrations
 from opdb import db, ids
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from support import count, queue_depth, running_service, scalar, wait_until
 
-from daemon.reference import seed
+from daemon.ops.reference import seed
 from daemon.settings import Settings
 from opdb import db
 from opdb.publish import Publisher

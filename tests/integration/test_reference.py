@@ -15,9 +15,10 @@ import pytest
 from psycopg import sql
 from support import count, running_service, wait_until
 
-from daemon import cli, migrations
+from daemon import cli
 from daemon.errors import IngestError
-from daemon.reference import seed
+from daemon.ops.reference import seed
+from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb.models import Base
 from opdb.publish import Publisher

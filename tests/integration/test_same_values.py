@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from psycopg import sql
 from support import running_service, wait_until
 
-from daemon.reference import seed
+from daemon.ops.reference import seed
 from daemon.settings import Settings
 from opdb.contract import EventRejected
 from opdb.models import Base

@@ -8,7 +8,7 @@ import uuid
 import psycopg
 import pytest
 
-from daemon import status
+from daemon.ops import status
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration

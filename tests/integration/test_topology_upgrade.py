@@ -14,7 +14,7 @@ import pytest
 from aiormq.exceptions import ChannelPreconditionFailed
 from support import count, event, insert, publish, running_service, take_all, wait_until
 
-from daemon import deadletter, topology
+from daemon.ingest import deadletter, topology
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration

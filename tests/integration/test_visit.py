@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 import psycopg
 import pytest
 
-from daemon import cli, visit
+from daemon import cli
+from daemon.ops import visit
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.integration

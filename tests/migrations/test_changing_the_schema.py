@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon import migrations
+from daemon.schema import migrations
 
 pytestmark = pytest.mark.migrations
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, pool
 
 from alembic import command
-from daemon import migrations
+from daemon.schema import migrations
 from daemon.settings import sqlalchemy_database_url
 
 pytestmark = pytest.mark.migrations

@@ -18,9 +18,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 
-from daemon import expected_schema, migrations
-from daemon.bookkeeping import BookkeepingBase
-from daemon.catalog import SchemaShape, diff_schemas, read_schema
+from daemon.schema import expected_schema, migrations
+from daemon.schema.bookkeeping import BookkeepingBase
+from daemon.schema.catalog import SchemaShape, diff_schemas, read_schema
 from daemon.settings import sqlalchemy_database_url
 from opdb.models import Base
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from daemon import deadletter
+from daemon.ingest import deadletter
 from daemon.settings import Settings
 from opdb import contract_docs
 from opdb.contract import Contract, EventRejected, Op, Reason

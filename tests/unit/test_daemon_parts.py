@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import structlog
 
-from daemon import deadletter, topology
-from daemon.batcher import Batcher
+from daemon.ingest import deadletter, topology
+from daemon.ingest.batcher import Batcher
+from daemon.ingest.messages import Delivery
+from daemon.ingest.systemd import Notifier
 from daemon.logs import configure_logging, mask_secrets
-from daemon.messages import Delivery
 from daemon.settings import Settings, libpq_database_url, mask_url, sqlalchemy_database_url
-from daemon.systemd import Notifier
 from opdb.contract import EventRejected, Reason
 
 pytestmark = pytest.mark.unit

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from daemon import deadletter, topology
+from daemon.ingest import deadletter, topology
 from daemon.settings import Settings
 from opdb.contract import EventRejected, Reason
 

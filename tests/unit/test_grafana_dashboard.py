@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from daemon.service import IngestService
+from daemon.ingest.service import IngestService
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.unit

@@ -47,7 +47,7 @@ def import_graph() -> dict[str, set[str]]:
                     anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*anchor, *([base] if base else [])])
                 targets.add(base)
-                # `from daemon import writer` imports the module daemon.writer.
+                # `from daemon import writer` imports the module daemon.ingest.writer.
                 targets.update(f"{base}.{alias.name}" for alias in node.names)
         graph[name] = {t for t in targets if t in modules and t != name}
     return graph
@@ -108,11 +108,17 @@ def test_the_circle_check_sees_a_circle() -> None:
 
 def test_the_graph_sees_type_checking_and_package_imports() -> None:
     graph = import_graph()
-    assert "daemon.messages" in graph["daemon.consumer"]
-    assert "daemon.writer" in graph["daemon.receipts"]  # under TYPE_CHECKING
+    assert "daemon.ingest.messages" in graph["daemon.ingest.consumer"]
+    assert "daemon.ingest.writer" in graph["daemon.ingest.receipts"]  # under TYPE_CHECKING
 
 
-_TOOLS = ("daemon.bench", "daemon.demo", "daemon.dlq", "daemon.journal", "daemon.visit")
+_TOOLS = (
+    "daemon.dev.bench",
+    "daemon.dev.demo",
+    "daemon.ops.dlq",
+    "daemon.ops.journal",
+    "daemon.ops.visit",
+)
 _ACTOR_SIDE = ("opdb.simulate", "opdb.publish")
 
 
@@ -122,7 +128,7 @@ def _loaded_after(argv: list[str]) -> set[str]:
     code = (
         "import sys; from daemon import cli; argv = sys.argv[1:];"
         "cli.build_parser(argv).parse_args(argv);"
-        "import daemon.service; print(' '.join(sorted(sys.modules)))"
+        "import daemon.ingest.service; print(' '.join(sorted(sys.modules)))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, *argv],
@@ -140,7 +146,7 @@ def test_run_loads_the_ingest_path_alone() -> None:
 
 
 def test_a_tool_command_loads_its_own_module_only() -> None:
-    assert _loaded_after(["dlq", "list"]) == {"daemon.dlq"}
+    assert _loaded_after(["dlq", "list"]) == {"daemon.ops.dlq"}
 
 
 def test_help_still_lists_every_command() -> None:

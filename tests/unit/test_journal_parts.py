@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.journal import night_of, night_window, parse_time, peek
+from daemon.ops.journal import night_of, night_window, parse_time, peek
 
 HST = ZoneInfo("Pacific/Honolulu")
 

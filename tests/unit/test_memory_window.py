@@ -10,8 +10,8 @@ import uuid
 import pytest
 from pamqp.commands import Basic
 
-from daemon.messages import Inbound
-from daemon.service import IngestService
+from daemon.ingest.messages import Inbound
+from daemon.ingest.service import IngestService
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -24,7 +24,7 @@ class _OpenChannel:
 
 
 def _inbound(body: bytes) -> Inbound:
-    return Inbound(body, 1, _OpenChannel(), Basic.Properties())  # type: ignore[arg-type]
+    return Inbound(body, 1, _OpenChannel(), Basic.Properties(), "opdb", "test")  # type: ignore[arg-type]
 
 
 def _small() -> bytes:

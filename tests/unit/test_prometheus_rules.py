@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon.metrics import Metrics
+from daemon.ingest.metrics import Metrics
 
 pytestmark = pytest.mark.unit
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pamqp.commands import Basic
 
-from daemon import deadletter, receipts
-from daemon.messages import Delivery, Inbound
-from daemon.writer import BatchResult
+from daemon.ingest import deadletter, receipts
+from daemon.ingest.messages import Delivery, Inbound
+from daemon.ingest.writer import BatchResult
 from opdb.contract import Event, EventRejected, Reason
 from opdb.receipts import (
     GeneratedKey,
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.unit
 def delivery(reply_to: str | None, correlation_id: str | None = None) -> Delivery:
     event = Event(uuid.uuid4(), "test", datetime.datetime.now(datetime.UTC), ())
     properties = Basic.Properties(reply_to=reply_to, correlation_id=correlation_id)
-    message = Inbound(b"{}", 1, None, properties)  # type: ignore[arg-type]
+    message = Inbound(b"{}", 1, None, properties, "opdb", "test")  # type: ignore[arg-type]
     return Delivery(message=message, size=2, event=event)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from daemon.visit import (
+from daemon.ops.visit import (
     BY_AGC_EXPOSURE,
     BY_MCS_FRAME,
     BY_VISIT0,

@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from sqlalchemy import Column, String
 
-from daemon import cli, migrations
+from daemon import cli
+from daemon.schema import migrations
 from opdb.models import Base
 
 VERSIONS = Path(__file__).resolve().parent / "versions"

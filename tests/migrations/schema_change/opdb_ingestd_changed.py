@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from sqlalchemy import Boolean, Column
 
-from daemon import cli, migrations
+from daemon import cli
+from daemon.schema import migrations
 from opdb import contract_docs, diagrams
 from opdb.models import Base
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from alembic import op
-from daemon.migrations import SCRIPT_LOCATION
+from daemon.schema.migrations import SCRIPT_LOCATION
 
 revision: str = "t001"
 down_revision: str | None = ScriptDirectory(

@@ -28,24 +28,25 @@ import psycopg
 from prometheus_client import Gauge, ProcessCollector
 from pydantic_core import from_json
 
-from daemon import diagnosis, gate, migrations, receipts
-from daemon.batcher import Batcher
-from daemon.consumer import (
+from daemon.errors import IngestError
+from daemon.ingest import diagnosis, gate, receipts
+from daemon.ingest.batcher import Batcher
+from daemon.ingest.consumer import (
     BROKER_RETRY_INTERVAL_S,
     CONFIRM_PATIENCE_S,
     BrokerOutage,
     Consumer,
     TransientBrokerError,
 )
-from daemon.deadletter import dispose
-from daemon.errors import IngestError
-from daemon.gate import Gate, Mode
+from daemon.ingest.deadletter import dispose
+from daemon.ingest.gate import Gate, Mode
+from daemon.ingest.messages import Delivery, Inbound
+from daemon.ingest.metrics import HealthServer, Metrics
+from daemon.ingest.systemd import Notifier
+from daemon.ingest.writer import BatchResult, TransientDatabaseError, Writer, WritesGated
 from daemon.logs import get_logger
-from daemon.messages import Delivery, Inbound
-from daemon.metrics import HealthServer, Metrics
+from daemon.schema import migrations
 from daemon.settings import Settings
-from daemon.systemd import Notifier
-from daemon.writer import BatchResult, TransientDatabaseError, Writer, WritesGated
 from opdb.contract import Contract, Event, EventRejected
 from opdb.models import Base
 

@@ -27,11 +27,11 @@ from psycopg import sql
 from sqlalchemy import Connection, Engine, create_engine, pool
 
 from alembic import command
-from daemon.catalog import diff_schemas, read_schema_from
 from daemon.errors import ConfigurationError
+from daemon.schema.catalog import diff_schemas, read_schema_from
 from daemon.settings import sqlalchemy_database_url
 
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT_LOCATION = REPOSITORY_ROOT / "alembic"
 # More directories of revisions on top of ours; tests use it to stand in for the
 # next release's migration without touching the real history.

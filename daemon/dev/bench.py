@@ -52,10 +52,11 @@ from aio_pika.abc import AbstractConnection, AbstractIncomingMessage
 from psycopg import sql
 from pydantic import SecretStr
 
-from daemon import migrations, topology
 from daemon.errors import IngestError
+from daemon.ingest import topology
+from daemon.ingest.writer import Writer
+from daemon.schema import migrations
 from daemon.settings import Settings, mask_url, sqlalchemy_database_url
-from daemon.writer import Writer
 from opdb.contract import Contract, Event
 from opdb.models import Base
 from opdb.urls import with_database

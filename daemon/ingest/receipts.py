@@ -17,8 +17,8 @@ import aiormq
 from aiormq.abc import AbstractChannel as UnderlayChannel
 from pamqp.commands import Basic
 
-from daemon.deadletter import ATTEMPTS_HEADER, Disposition
-from daemon.messages import Delivery
+from daemon.ingest.deadletter import ATTEMPTS_HEADER, Disposition
+from daemon.ingest.messages import Delivery
 from opdb.contract import EventRejected
 from opdb.receipts import (
     CONTENT_TYPE,
@@ -31,7 +31,7 @@ from opdb.receipts import (
 )
 
 if TYPE_CHECKING:
-    from daemon.writer import BatchResult
+    from daemon.ingest.writer import BatchResult
 
 # aiormq's own limit on queueing the frames; with wait=False nothing waits on the socket.
 _PUBLISH_TIMEOUT_S = 1.0

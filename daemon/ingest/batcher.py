@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from daemon.messages import Delivery
+from daemon.ingest.messages import Delivery
 
 
 class Batcher:

@@ -24,12 +24,13 @@ from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractQueue
 from aiormq.abc import DeliveredMessage
 from pamqp.commands import Basic
 
-from daemon import deadletter, receipts, topology
 from daemon.errors import IngestError
+from daemon.ingest import deadletter, receipts, topology
+from daemon.ingest.messages import Inbound
 from daemon.logs import get_logger
-from daemon.messages import Inbound
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
+from opdb.amqp import connect as amqp_connect
 from opdb.urls import broker_label
 
 log = get_logger(__name__)
@@ -218,7 +219,7 @@ class Consumer:
             underlay = await self._channel.get_underlay_channel()
             underlay.on_consumer_cancel_callbacks.add(self._on_cancelled)
             self._cancelled_at = None
-            self._publish_connection = await aio_pika.connect(
+            self._publish_connection = await amqp_connect(
                 urls[index],
                 heartbeat=self._settings.heartbeat_s,
                 timeout=_CONNECT_TIMEOUT_S,

@@ -38,9 +38,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION, JSONB
 from sqlalchemy.types import TypeEngine
 
-from daemon.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from daemon.errors import IngestError
-from daemon.gate import additive_beyond
+from daemon.ingest.gate import additive_beyond
+from daemon.schema.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
 from opdb.contract import Event, EventRejected, Op, Reason
 from opdb.receipts import GeneratedKey, key_document, key_from_document
 from opdb.urls import WRITE_LOCK_KEY

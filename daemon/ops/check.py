@@ -13,11 +13,13 @@ import asyncio
 import aio_pika
 import psycopg
 
-from daemon import diagnosis, maintenance, migrations
-from daemon.consumer import BROKER_ERRORS
 from daemon.errors import ConfigurationError
+from daemon.ingest import diagnosis
+from daemon.ingest.consumer import BROKER_ERRORS
+from daemon.ingest.metrics import check_listen_address
 from daemon.logs import mask_secrets
-from daemon.metrics import check_listen_address
+from daemon.ops import maintenance
+from daemon.schema import migrations
 from daemon.settings import Settings, mask_url
 
 

@@ -1,13 +1,13 @@
 """``opdb-ingestd journal``: what the journal holds, and replaying it into a database.
 
 The journal is a RabbitMQ stream queue (``<OPDB_QUEUE>.journal``, declared with the rest
-of the topology in :mod:`daemon.topology`) bound to the exchange with ``#``: it keeps a
+of the topology in :mod:`daemon.ingest.topology`) bound to the exchange with ``#``: it keeps a
 copy of every event the exchange accepted, whatever the daemon did with it, until
 retention (``OPDB_JOURNAL_MAX_AGE``, ``OPDB_JOURNAL_MAX_BYTES``) removes whole segments.
 Reading a stream takes nothing away, so listing and replaying are safe at any time.
 
 Replay parses each entry with the daemon's :class:`~opdb.contract.Contract` and writes
-through the daemon's :class:`~daemon.writer.Writer` in batches: the same validation, the
+through the daemon's :class:`~daemon.ingest.writer.Writer` in batches: the same validation, the
 same write path, and the same event ledger, so an event already in the database is
 skipped (replay is idempotent) and a rehearsal times the real write path. Rejected
 events are counted by reason and reported, never dead-lettered: the live dead-letter
@@ -42,12 +42,12 @@ import aio_pika
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
 
-from daemon import migrations
-from daemon.consumer import BROKER_ERRORS
 from daemon.errors import IngestError
+from daemon.ingest.consumer import BROKER_ERRORS
+from daemon.ingest.writer import TransientDatabaseError, Writer, WritesGated
 from daemon.logs import mask_secrets
+from daemon.schema import migrations
 from daemon.settings import Settings, libpq_database_url, mask_url
-from daemon.writer import TransientDatabaseError, Writer, WritesGated
 from opdb.contract import Contract, Event, EventRejected, Reason
 from opdb.models import Base
 

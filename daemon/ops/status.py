@@ -18,9 +18,10 @@ import aio_pika
 import psycopg
 from pydantic_core import from_json
 
-from daemon import gate, maintenance, topology
-from daemon.consumer import BROKER_ERRORS
+from daemon.ingest import gate, topology
+from daemon.ingest.consumer import BROKER_ERRORS
 from daemon.logs import mask_secrets
+from daemon.ops import maintenance
 from daemon.settings import Settings
 from opdb.amqp import NoBrokerReachable, connect_first
 

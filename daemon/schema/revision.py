@@ -19,8 +19,8 @@ from psycopg import sql
 from sqlalchemy import create_engine, pool
 
 from alembic import command
-from daemon import migrations
 from daemon.errors import ConfigurationError
+from daemon.schema import migrations
 from daemon.settings import Settings, libpq_database_url, sqlalchemy_database_url
 from opdb.urls import mask_url, with_database
 

@@ -28,9 +28,10 @@ import aio_pika
 import psycopg
 from psycopg import sql
 
-from daemon import migrations, topology
-from daemon.dlq import DeadLetterQueue
 from daemon.errors import IngestError
+from daemon.ingest import topology
+from daemon.ops.dlq import DeadLetterQueue
+from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb import simulate
 from opdb.amqp import connect_first

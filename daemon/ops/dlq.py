@@ -2,7 +2,7 @@
 
 The dead-letter queue (``<OPDB_QUEUE>.dead``, a quorum queue) holds each rejected
 event with its body and properties unchanged and the reason in ``x-opdb-*`` headers
-(see :mod:`daemon.deadletter`). AMQP has no way to look at a queue without taking its
+(see :mod:`daemon.ingest.deadletter`). AMQP has no way to look at a queue without taking its
 messages, so every action works the same way:
 
 1. take the messages with ``basic.get`` and leave them *unacknowledged*, up to a limit,
@@ -45,8 +45,9 @@ from aio_pika.abc import (
 )
 from pamqp.commands import Basic
 
-from daemon.consumer import BROKER_ERRORS
-from daemon.deadletter import (
+from daemon.errors import IngestError
+from daemon.ingest.consumer import BROKER_ERRORS
+from daemon.ingest.deadletter import (
     ATTEMPTS_HEADER,
     DETAIL_HEADER,
     FAILED_AT_HEADER,
@@ -54,7 +55,6 @@ from daemon.deadletter import (
     REASON_HEADER,
     copy_of,
 )
-from daemon.errors import IngestError
 from daemon.logs import mask_secrets
 from daemon.settings import Settings, mask_url
 from opdb.amqp import NoBrokerReachable, connect_first

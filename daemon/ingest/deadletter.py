@@ -20,9 +20,9 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
 
-from daemon.messages import Inbound
+from daemon.ingest.messages import Inbound
+from daemon.ingest.topology import retry_queue_name, uncapped_steps
 from daemon.settings import Settings
-from daemon.topology import retry_queue_name, uncapped_steps
 from opdb.contract import EventRejected, Reason
 
 ATTEMPTS_HEADER = "x-opdb-attempts"

@@ -11,8 +11,8 @@ agree.
 
 Regenerate it after adding a revision that changes the opDB's tables::
 
-    python3 -m daemon.expected_schema           # write the file
-    python3 -m daemon.expected_schema --check   # exit 1 if it is stale
+    python3 -m daemon.schema.expected_schema           # write the file
+    python3 -m daemon.schema.expected_schema --check   # exit 1 if it is stale
 
 Both migrate a scratch database on the server of ``OPDB_DATABASE_URL`` (the local
 server by default), dump it and drop it.
@@ -30,13 +30,13 @@ import uuid
 import psycopg
 from psycopg import sql
 
-from daemon import migrations
 from daemon.errors import ConfigurationError
+from daemon.schema import migrations
 from opdb.urls import libpq_database_url, mask_url, with_database
 
 EXPECTED_SCHEMA = migrations.SCRIPT_LOCATION / "expected_opdb_schema.sql"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-REGENERATE = "python3 -m daemon.expected_schema"
+REGENERATE = "python3 -m daemon.schema.expected_schema"
 
 # Lines that depend on the machine that dumped, not on the schema: the server and
 # pg_dump versions, and the random key newer pg_dump releases wrap a dump in.

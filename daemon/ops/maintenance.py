@@ -31,11 +31,12 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from daemon import migrations, night
 from daemon.errors import IngestError
-from daemon.gate import LIVE_WITHIN_S, QUIESCENT_STATES
+from daemon.ingest.gate import LIVE_WITHIN_S, QUIESCENT_STATES
 from daemon.logs import mask_secrets
-from daemon.migrations import DEFAULT_SESSION_OPTIONS, Direction, Drop
+from daemon.ops import night
+from daemon.schema import migrations
+from daemon.schema.migrations import DEFAULT_SESSION_OPTIONS, Direction, Drop
 from opdb.urls import WRITE_LOCK_KEY
 
 # Advisory lock keys (arbitrary 64-bit constants, spelled "opdb" + a role number).

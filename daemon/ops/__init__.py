@@ -1,0 +1,2 @@
+"""Operators' tools: maintenance and migrations, status, checks, dead letters, the
+journal, visits, reference rows. None of it runs in ``opdb-ingestd run``."""
