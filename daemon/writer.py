@@ -3,14 +3,16 @@
 A batch commits together with its rows in the event ledger, so a redelivered event is
 recognised and skipped. Rows are regrouped across the batch's events, table by table in
 foreign-key order, into as few statements as possible: large insert groups take COPY,
-small ones a multi-row INSERT. When PostgreSQL rejects a batch because of its data, the
-batch is split in halves until the guilty event is alone; everything else commits.
+small ones an INSERT run as one executemany. When PostgreSQL rejects a batch because
+of its data, the batch is split in halves until the guilty event is alone; everything
+else commits.
 Errors that are not the data's fault (connection lost, read-only database, deadlock...)
 are raised as :class:`TransientDatabaseError` for the caller to retry the whole batch.
 
-Statements are SQLAlchemy Core constructs run on a connection of a SQLAlchemy async
-engine (psycopg dialect); COPY has no Core construct and runs on the psycopg connection
-that the engine's connection wraps, inside the same transaction.
+The connection and its transactions come from a SQLAlchemy async engine (psycopg
+dialect); the INSERT, upsert and UPDATE statements are SQLAlchemy Core constructs.
+COPY, which Core does not build, and the fixed bookkeeping statements (gate, ledger)
+run on the psycopg connection that SQLAlchemy's wraps, inside the same transaction.
 """
 
 from __future__ import annotations
@@ -58,9 +60,6 @@ from daemon.maintenance import additive_beyond
 from opdb.contract import Event, EventRejected, Op, Reason
 from opdb.receipts import GeneratedKey, key_document, key_from_document
 from opdb.urls import WRITE_LOCK_KEY, sqlalchemy_database_url
-
-# PostgreSQL limits a statement to 65535 bind parameters.
-_MAX_PARAMETERS = 65535
 
 # Identifiers quoted by the dialect the statements run on.
 _QUOTE = PGDialectAsync_psycopg().identifier_preparer  # type: ignore[no-untyped-call]
@@ -555,13 +554,13 @@ class Writer:
         else:
             statement = self._statement(group)
             names = _bind_names(group.columns)
-            for chunk in _unique_key_chunks(group):
-                # An executemany: psycopg 3 pipelines it, one statement per row with no
-                # round trip each. SQLAlchemy's insertmanyvalues (multi-row VALUES pages)
-                # cost three to five times the client CPU per row here (measured).
-                await connection.execute(
-                    statement, [dict(zip(names, row, strict=True)) for row in chunk]
-                )
+            # An executemany: psycopg 3 pipelines it, one statement per row without a
+            # round trip each, so upserts of one key apply in order and the last wins.
+            # SQLAlchemy's insertmanyvalues (multi-row VALUES pages) cost three to five
+            # times the client CPU per row here (measured).
+            await connection.execute(
+                statement, [dict(zip(names, row, strict=True)) for row in group.rows]
+            )
 
     def _statement(self, group: _Group) -> Executable:
         """The Core statement for a group's shape, built once per shape."""
@@ -681,23 +680,3 @@ def _bind(plan: _TablePlan, column: str) -> Any:
     if column in plan.json_columns:
         return bindparam(name, type_=_JSON_OR_NULL)
     return bindparam(name, type_=plan.table.c[column].type)
-
-
-def _unique_key_chunks(group: _Group) -> Iterator[list[tuple[Any, ...]]]:
-    """Split an upsert's rows so that no statement touches one key twice, which
-    PostgreSQL refuses; later rows land in later statements, so the last one wins."""
-    if group.op is not Op.UPSERT:
-        yield group.rows
-        return
-    positions = [group.columns.index(c) for c in group.plan.key]
-    chunk: list[tuple[Any, ...]] = []
-    keys: set[tuple[Any, ...]] = set()
-    for row in group.rows:
-        key = tuple(row[p] for p in positions)
-        if key in keys:
-            yield chunk
-            chunk, keys = [], set()
-        keys.add(key)
-        chunk.append(row)
-    if chunk:
-        yield chunk
