@@ -277,8 +277,8 @@ class Writer:
     @property
     def backend_pid(self) -> int | None:
         """The server process of the connection, to find who blocks it."""
-        connection = self._connection
-        return None if connection is None or connection.closed else connection.info.backend_pid
+        driver = self._driver
+        return None if driver is None or driver.closed else driver.info.backend_pid
 
     @property
     def connected(self) -> bool:

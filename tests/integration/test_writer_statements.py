@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from support import event, insert
 
-from daemon import migrations
-from daemon.writer import Writer
+from daemon.ingest.writer import Writer
+from daemon.schema import migrations
 from opdb.contract import Contract, Reason
 from opdb.models import Base
 
