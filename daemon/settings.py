@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from opdb import wire
 from opdb.urls import amqp_urls, libpq_database_url, mask_url, sqlalchemy_database_url
 
 __all__ = ["Settings", "libpq_database_url", "mask_url", "sqlalchemy_database_url"]
@@ -33,8 +34,8 @@ class Settings(BaseSettings):
         description="RabbitMQ URL the daemon consumes from, or several (a cluster's nodes), "
         "separated by commas or spaces: each (re)connection moves on to the next that answers.",
     )
-    exchange: str = Field(default="opdb", description="Topic exchange actors publish to.")
-    queue: str = Field(default="opdb.ingest", description="Queue the daemon consumes.")
+    exchange: str = Field(default=wire.EXCHANGE, description="Topic exchange actors publish to.")
+    queue: str = Field(default=wire.INGEST_QUEUE, description="Queue the daemon consumes.")
     site_timezone: str = Field(
         default="Pacific/Honolulu",
         description="Zone of the wall-clock times stored in timestamp-without-zone columns.",
@@ -194,7 +195,7 @@ class Settings(BaseSettings):
     @property
     def dead_letter_queue(self) -> str:
         """Queue holding events the daemon rejected, with the reason in their headers."""
-        return f"{self.queue}.dead"
+        return self.queue + wire.DEAD_LETTER_SUFFIX
 
     @property
     def journal_queue(self) -> str:

@@ -361,8 +361,10 @@ def _value_schema(sql_type: TypeEngine[Any], site_clock: _SiteWallClock) -> cs.C
     raise TypeError(f"the event contract has no rule for columns of type {label}")
 
 
-def _has_server_default(column: sa.Column[Any]) -> bool:
-    """Whether PostgreSQL fills the column when an INSERT leaves it out."""
+def server_fills(column: sa.Column[Any]) -> bool:
+    """Whether PostgreSQL fills the column when an INSERT leaves it out: the one rule
+    for what a row may omit (the contract), what the documents call optional, and what
+    the writer leaves out of its column lists."""
     return (
         column.server_default is not None
         or column.identity is not None
@@ -387,9 +389,7 @@ def _build_rules(table: sa.Table, site_clock: _SiteWallClock) -> _TableRules:
         schema = _value_schema(column.type, site_clock)
         value_schemas[column.name] = cs.nullable_schema(schema) if column.nullable else schema
     needed_on_insert = {
-        column.name
-        for column in table.columns
-        if not column.nullable and not _has_server_default(column)
+        column.name for column in table.columns if not column.nullable and not server_fills(column)
     }
     required: dict[Op, frozenset[str]] = {
         Op.INSERT: frozenset(needed_on_insert),

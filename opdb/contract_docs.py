@@ -45,10 +45,22 @@ from opdb.contract import (
     Envelope,
     Op,
     Reason,
-    _has_server_default,
     _sql_label,
+    server_fills,
 )
 from opdb.models import Base
+from opdb.wire import (
+    ATTEMPTS_HEADER,
+    DEAD_LETTER_HEADERS,
+    DEAD_LETTER_QUEUE,
+    DETAIL_HEADER,
+    EXCHANGE,
+    FAILED_AT_HEADER,
+    FIRST_FAILED_HEADER,
+    INGEST_QUEUE,
+    ORIGINAL_USER_HEADER,
+    REASON_HEADER,
+)
 
 __all__ = [
     "ASYNCAPI_FILE",
@@ -75,25 +87,7 @@ ASYNCAPI_FILE: Final = "asyncapi.json"
 README_FILE: Final = "README.md"
 JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
-# Broker names of a default deployment (daemon.settings.Settings defaults; a test keeps
-# them equal). The opdb package does not import the daemon: actors install it alone.
-EXCHANGE: Final = "opdb"
-INGEST_QUEUE: Final = "opdb.ingest"
-DEAD_LETTER_QUEUE: Final = f"{INGEST_QUEUE}.dead"
-REASON_HEADER: Final = "x-opdb-reason"
-DETAIL_HEADER: Final = "x-opdb-detail"
-ATTEMPTS_HEADER: Final = "x-opdb-attempts"
-FAILED_AT_HEADER: Final = "x-opdb-failed-at"
-FIRST_FAILED_HEADER: Final = "x-opdb-first-failed-at"
-ORIGINAL_USER_HEADER: Final = "x-opdb-original-user-id"
-DEAD_LETTER_HEADERS: Final = (
-    REASON_HEADER,
-    DETAIL_HEADER,
-    ATTEMPTS_HEADER,
-    FAILED_AT_HEADER,
-    FIRST_FAILED_HEADER,
-    ORIGINAL_USER_HEADER,
-)
+# Names on the wire come from opdb.wire, which the daemon reads too.
 
 REASON_DESCRIPTIONS: Final[Mapping[Reason, str]] = {
     Reason.MALFORMED: "The body is not UTF-8 JSON, or the envelope does not follow the contract.",
@@ -148,9 +142,7 @@ def required_columns(table: sa.Table, op: Op) -> list[str]:
     """Columns a row must carry for ``op``, in table order: the contract's rule."""
     primary_key = {column.name for column in table.primary_key.columns}
     needed = {
-        column.name
-        for column in table.columns
-        if not column.nullable and not _has_server_default(column)
+        column.name for column in table.columns if not column.nullable and not server_fills(column)
     }
     if op is Op.UPDATE:
         names = primary_key

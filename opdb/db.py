@@ -43,8 +43,9 @@ from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import NullPool
 
+from opdb.locks import WRITE_LOCK_KEY
 from opdb.models import Base
-from opdb.urls import WRITE_LOCK_KEY, mask_url, sqlalchemy_database_url
+from opdb.urls import mask_url, sqlalchemy_database_url
 
 if TYPE_CHECKING:
     # pandas ships no type information; pandas-stubs, when installed, is used instead.

@@ -64,6 +64,7 @@ from aio_pika.abc import AbstractConnection, AbstractExchange, AbstractIncomingM
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from opdb import wire
 from opdb.amqp import connect_first
 from opdb.contract import (
     CONTRACT_VERSION,
@@ -77,6 +78,7 @@ from opdb.models import Base
 from opdb.receipts import REPLY_QUEUE_PREFIX, GeneratedKey, Receipt, ReceiptStatus
 from opdb.receipts import decode as decode_receipts
 from opdb.urls import amqp_urls, broker_label
+from opdb.wire import SOURCE_HEADER
 
 __all__ = [
     "AsyncPublisher",
@@ -105,7 +107,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-SOURCE_HEADER: Final = "x-opdb-source"
 # A dead broker is noticed after about three heartbeats; the daemon uses the same.
 _HEARTBEAT_S: Final = 10
 _CONNECT_TIMEOUT_S: Final = 5.0
@@ -189,7 +190,9 @@ class PublisherSettings(BaseSettings):
         description="RabbitMQ URL to publish to, or several (a cluster's nodes) separated by "
         "commas or spaces: each (re)connection moves on to the next that answers.",
     )
-    exchange: str = Field(default="opdb", min_length=1, description="Topic exchange of events.")
+    exchange: str = Field(
+        default=wire.EXCHANGE, min_length=1, description="Topic exchange of events."
+    )
     spool_path: Path | None = Field(
         default=None,
         description="SQLite spool file; by default $XDG_STATE_HOME/opdb/spool-<source>.sqlite "

@@ -13,10 +13,6 @@ from psycopg.conninfo import conninfo_to_dict
 
 SQLALCHEMY_DRIVER = "postgresql+psycopg"
 
-# Advisory lock that gates writes against migrations: writers take it shared for each
-# transaction, a migration takes it exclusively ("opdb" + role number 1).
-WRITE_LOCK_KEY = 0x6F706462_0001
-
 
 _KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.I)
 

@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('host', sa.Text(), nullable=False, comment='Host the daemon runs on'),
     sa.Column('pid', sa.Integer(), nullable=False, comment='Its process id'),
     sa.Column('queue', sa.Text(), nullable=False, comment='Queue it consumes'),
-    sa.Column('state', sa.String(length=32), nullable=False, comment='running, paused, maintenance, schema_mismatch...'),
+    sa.Column('state', sa.String(length=32), nullable=False, comment='running, maintenance, schema_mismatch, not_ready... (daemon.ingest.gate.State)'),
     sa.Column('state_reason', sa.Text(), nullable=True, comment='Why it is in that state'),
     sa.Column('expected_revision', sa.String(length=32), nullable=False, comment='Schema revision its code writes into'),
     sa.Column('database_revision', sa.String(length=32), nullable=True, comment='Schema revision it last found in the database'),

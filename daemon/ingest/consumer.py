@@ -36,13 +36,16 @@ from opdb.urls import broker_label
 log = get_logger(__name__)
 
 # aio-pika surfaces broker trouble through several families of exceptions.
+# What the broker (or a dead link to it) makes aio-pika and aiormq raise; anything else
+# is a programming error and must surface, not turn into a reconnect loop.
 BROKER_ERRORS = (
     aiormq.exceptions.AMQPError,
     aio_pika.exceptions.AMQPException,
+    # Acting on a channel the broker closed meanwhile (a RuntimeError subclass).
+    aiormq.exceptions.ChannelInvalidStateError,
     OSError,
     ConnectionError,
     asyncio.TimeoutError,
-    RuntimeError,
 )
 _CANCEL_TIMEOUT_S = 5.0
 # The longest a batch waits for a lost receipt channel to be opened again.

@@ -24,13 +24,15 @@ from daemon.ingest.messages import Inbound
 from daemon.ingest.topology import retry_queue_name, uncapped_steps
 from daemon.settings import Settings
 from opdb.contract import EventRejected, Reason
+from opdb.wire import (
+    ATTEMPTS_HEADER,
+    DETAIL_HEADER,
+    FAILED_AT_HEADER,
+    FIRST_FAILED_HEADER,
+    ORIGINAL_USER_HEADER,
+    REASON_HEADER,
+)
 
-ATTEMPTS_HEADER = "x-opdb-attempts"
-FIRST_FAILED_HEADER = "x-opdb-first-failed-at"
-REASON_HEADER = "x-opdb-reason"
-DETAIL_HEADER = "x-opdb-detail"
-FAILED_AT_HEADER = "x-opdb-failed-at"
-ORIGINAL_USER_HEADER = "x-opdb-original-user-id"
 _MAX_DETAIL_CHARS = 4000
 # Headers only the daemon writes; on any message that did not come back from its retry
 # queues they are someone else's claims and are dropped.

@@ -33,8 +33,24 @@ import psycopg
 LIVE_WITHIN_S = 15.0
 
 
+class State(StrEnum):
+    """What a daemon says it is doing: in its log, its instance report, `status`,
+    /readyz and the `opdb_state` metric."""
+
+    STARTING = "starting"
+    RUNNING = "running"
+    BROKER_BLOCKED = "broker_blocked"
+    NOT_READY = "not_ready"
+    MISCONFIGURED = "misconfigured"
+    STALLED = "stalled"
+    MAINTENANCE = "maintenance"
+    SCHEMA_MISMATCH = "schema_mismatch"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
 # States in which a daemon holds no message and writes nothing.
-QUIESCENT_STATES = frozenset({"maintenance", "schema_mismatch", "stopped"})
+QUIESCENT_STATES = frozenset({State.MAINTENANCE, State.SCHEMA_MISMATCH, State.STOPPED})
 
 
 class Mode(StrEnum):

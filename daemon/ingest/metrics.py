@@ -24,23 +24,13 @@ from prometheus_client import (
 )
 
 from daemon.errors import ConfigurationError
+from daemon.ingest.gate import State
 from daemon.logs import get_logger
 from opdb.contract import Reason
 
 log = get_logger(__name__)
 
-STATES = (
-    "starting",
-    "running",
-    "broker_blocked",
-    "not_ready",
-    "misconfigured",
-    "stalled",
-    "maintenance",
-    "schema_mismatch",
-    "stopping",
-    "stopped",
-)
+STATES = tuple(State)
 TRANSIENT_SERVICES = ("database", "broker")
 _AGE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _COMMIT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)

@@ -17,7 +17,7 @@ import aiormq
 from aiormq.abc import AbstractChannel as UnderlayChannel
 from pamqp.commands import Basic
 
-from daemon.ingest.deadletter import ATTEMPTS_HEADER, Disposition
+from daemon.ingest.deadletter import Disposition
 from daemon.ingest.messages import Delivery
 from opdb.contract import EventRejected
 from opdb.receipts import (
@@ -29,6 +29,7 @@ from opdb.receipts import (
     valid_correlation_id,
     valid_reply_to,
 )
+from opdb.wire import ATTEMPTS_HEADER
 
 if TYPE_CHECKING:
     from daemon.ingest.writer import BatchResult

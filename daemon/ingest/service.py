@@ -39,7 +39,7 @@ from daemon.ingest.consumer import (
     TransientBrokerError,
 )
 from daemon.ingest.deadletter import dispose
-from daemon.ingest.gate import Gate, Mode
+from daemon.ingest.gate import Gate, Mode, State
 from daemon.ingest.messages import Delivery, Inbound
 from daemon.ingest.metrics import HealthServer, Metrics
 from daemon.ingest.systemd import Notifier
@@ -49,6 +49,7 @@ from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb.contract import Contract, Event, EventRejected
 from opdb.models import Base
+from opdb.wire import ATTEMPTS_HEADER
 
 log = get_logger(__name__)
 
@@ -61,7 +62,9 @@ _FIRST_BACKOFF_S = 0.5
 _RATE_WINDOW_S = 60.0
 # A state that needs an operator is logged when entered, then reminded this often.
 _REMINDER_S = 300.0
-_REMINDED_STATES = frozenset({"misconfigured", "not_ready", "schema_mismatch", "stalled"})
+_REMINDED_STATES = frozenset(
+    {State.MISCONFIGURED, State.NOT_READY, State.SCHEMA_MISMATCH, State.STALLED}
+)
 # How often a batch waiting on the database checks, and re-says what it waits on.
 _STALL_TICK_S = 1.0
 _STALL_REPORT_S = 10.0
@@ -143,7 +146,7 @@ class IngestService:
             registry=self.metrics.registry,
         ).set_function(self.held_bytes)
         ProcessCollector(registry=self.metrics.registry)
-        self.metrics.set_state("starting")
+        self.metrics.set_state(State.STARTING)
         self._backoff = Backoff(settings.reconnect_max_delay_s)
         self._broker_outage = BrokerOutage()
         self._deadline: float | None = None
@@ -152,7 +155,7 @@ class IngestService:
         self._largest_body = (0.0, 0)
         self._in_hand_bytes = 0
         self._prefetch_changed = asyncio.Event()
-        self.state = "starting"
+        self.state = State.STARTING
         self.state_reason = ""
         self.exit_status = ExitStatus.OK
         self._stopping = False
@@ -221,9 +224,9 @@ class IngestService:
 
     # -- state -------------------------------------------------------------------
 
-    def _set_state(self, state: str, reason: str = "") -> None:
+    def _set_state(self, state: State, reason: str = "") -> None:
         if (state, reason) != (self.state, self.state_reason):
-            level = log.error if state == "misconfigured" else log.info
+            level = log.error if state == State.MISCONFIGURED else log.info
             level("state", state=state, reason=reason or None)
             self._state_logged_at = time.monotonic()
             self._notifier.status(f"{state}: {reason}" if reason else state)
@@ -281,9 +284,9 @@ class IngestService:
                     dropped = self._batcher.discard(lambda d: d.message.stale)
                     if dropped:
                         log.info("dropped deliveries of a dead channel", count=dropped)
-                    if self.state == "running":
+                    if self.state == State.RUNNING:
                         # Not healthy from the moment the connection is known dead.
-                        self._set_state("not_ready", "broker connection lost; reconnecting")
+                        self._set_state(State.NOT_READY, "broker connection lost; reconnecting")
                     await self._consumer.connect(self._prefetch())
                     self._broker_outage.ended()
                 self._backoff.reset()
@@ -292,19 +295,19 @@ class IngestService:
                 _reraise_if_cancelling()
                 problem = self._permanent_problem(exc)
                 if problem:
-                    self._set_state("misconfigured", problem)
+                    self._set_state(State.MISCONFIGURED, problem)
                     await self._pause(stop, self._backoff.take())
                 else:
                     # An outage: try again at a steady short interval, said once.
-                    self._set_state("not_ready", self._broker_outage.failed(str(exc)))
+                    self._set_state(State.NOT_READY, self._broker_outage.failed(str(exc)))
                     await self._pause(stop, BROKER_RETRY_INTERVAL_S)
             except TransientDatabaseError as exc:
                 _reraise_if_cancelling()
                 problem = self._permanent_problem(exc)
                 if problem:
-                    self._set_state("misconfigured", problem)
+                    self._set_state(State.MISCONFIGURED, problem)
                 else:
-                    self._set_state("not_ready", str(exc))
+                    self._set_state(State.NOT_READY, str(exc))
                 await self._pause(stop, self._backoff.take())
         return False
 
@@ -324,14 +327,13 @@ class IngestService:
             except WritesGated as exc:
                 # A migration started under our feet, or the schema changed: give the
                 # messages back to the queue and wait for the control loop's verdict.
-                mode = Mode.MAINTENANCE if "lock" in str(exc) else Mode.SCHEMA_MISMATCH
-                self._set_gate(Gate(mode, str(exc)))
+                self._set_gate(Gate(exc.mode, str(exc)))
                 await self._consumer.requeue([d.message for d in live])
                 return
             except TransientDatabaseError as exc:
                 _reraise_if_cancelling()
                 self.metrics.transient_errors.labels("database").inc()
-                self._set_state("not_ready", f"database: {exc}")
+                self._set_state(State.NOT_READY, f"database: {exc}")
                 remaining = self._remaining()
                 if remaining is not None and remaining <= 0:
                     self._mark_cut("shutdown deadline passed with the database failing", len(live))
@@ -362,7 +364,7 @@ class IngestService:
                 message_id=delivery.message.message_id,
                 reason=rejection.reason.value,
                 detail=rejection.detail,
-                attempts=disposition.headers.get("x-opdb-attempts"),
+                attempts=disposition.headers.get(ATTEMPTS_HEADER),
             )
         if copies:
             # No waiting at all while the broker is known to hold our copies back.
@@ -435,12 +437,12 @@ class IngestService:
                         f"gave up a write after waiting {waited:.0f} s on the database"
                     )
                 if waited >= self._settings.stall_after_s and (
-                    waited - said_at >= _STALL_REPORT_S or self.state != "stalled"
+                    waited - said_at >= _STALL_REPORT_S or self.state != State.STALLED
                 ):
                     said_at = waited
                     blocker = await self._blocker()
                     self._set_state(
-                        "stalled", f"waiting on the database for {waited:.0f} s{blocker}"
+                        State.STALLED, f"waiting on the database for {waited:.0f} s{blocker}"
                     )
         finally:
             if not write.done():
@@ -598,7 +600,7 @@ class IngestService:
         reason = gate.reason
         if gate.mode is Mode.SCHEMA_MISMATCH:
             reason = f"{reason}: {diagnosis.SCHEMA_FIX}"
-        self._set_state(gate.mode.value, reason)
+        self._set_state(State(gate.mode.value), reason)
         # Waiting on purpose is progress: systemd's watchdog must not restart a daemon
         # that is paused for a long migration.
         self._notifier.progressed()
@@ -688,23 +690,23 @@ class IngestService:
             metrics.event_age_seconds.observe(age)
         return [1000 * age for age in ages]
 
-    def _running_state(self) -> tuple[str, str]:
+    def _running_state(self) -> tuple[State, str]:
         """``running``, or ``broker_blocked`` while the broker holds back the copies of
         rejected events (committable events still commit)."""
         why = self._consumer.publishing_blocked
         if why is None:
-            return "running", ""
-        return "broker_blocked", (
+            return State.RUNNING, ""
+        return State.BROKER_BLOCKED, (
             f"the broker blocks publishing ({why}); rejected events wait for it "
             "(opdb_rejects_unconfirmed), committable events go on"
         )
 
     def readiness(self) -> tuple[bool, str]:
         """Ready means connected and ingesting; paused or disconnected is not ready."""
-        if self.state == "running" and not self._consumer.connected:
+        if self.state == State.RUNNING and not self._consumer.connected:
             return False, "not_ready: broker connection lost; reconnecting"
-        if self.state == "running":
-            return True, "running"
+        if self.state == State.RUNNING:
+            return True, State.RUNNING
         return False, f"{self.state}: {self.state_reason}" if self.state_reason else self.state
 
     def _record_commit(self, events: int, rows: int) -> None:
@@ -736,7 +738,7 @@ class IngestService:
                     log.warning("could not change prefetch", error=str(exc))
 
     async def _shutdown(self, stop: asyncio.Event) -> None:
-        self._set_state("stopping")
+        self._set_state(State.STOPPING)
         self._notifier.stopping()
         if self._deadline is None:
             self._deadline = time.monotonic() + self._settings.shutdown_timeout_s
@@ -755,7 +757,7 @@ class IngestService:
             closing = asyncio.create_task(close())
             if not (await asyncio.wait({closing}, timeout=_CLOSE_GRACE_S))[0]:
                 closing.cancel()
-        self._set_state("stopped")
+        self._set_state(State.STOPPED)
         report = asyncio.create_task(self._final_report())
         if not (await asyncio.wait({report}, timeout=_CLOSE_GRACE_S))[0]:
             report.cancel()

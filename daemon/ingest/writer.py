@@ -55,11 +55,12 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeEngine
 
 from daemon.errors import IngestError
-from daemon.ingest.gate import additive_beyond
+from daemon.ingest.gate import Mode, additive_beyond
 from daemon.schema.bookkeeping import SCHEMA as BOOKKEEPING_SCHEMA
-from opdb.contract import Event, EventRejected, Op, Reason
+from opdb.contract import Event, EventRejected, Op, Reason, server_fills
+from opdb.locks import WRITE_LOCK_KEY
 from opdb.receipts import GeneratedKey, key_document, key_from_document
-from opdb.urls import WRITE_LOCK_KEY, sqlalchemy_database_url
+from opdb.urls import sqlalchemy_database_url
 
 # Identifiers quoted by the dialect the statements run on.
 _QUOTE = PGDialectAsync_psycopg().identifier_preparer  # type: ignore[no-untyped-call]
@@ -100,7 +101,12 @@ class TransientDatabaseError(IngestError):
 
 
 class WritesGated(IngestError):  # noqa: N818 - a state, not a failure
-    """A migration holds the write lock or the schema is not the one this code expects."""
+    """A migration holds the write lock (``Mode.MAINTENANCE``) or the schema is not one
+    this code can write into (``Mode.SCHEMA_MISMATCH``); ``mode`` says which."""
+
+    def __init__(self, mode: Mode, reason: str) -> None:
+        super().__init__(reason)
+        self.mode = mode
 
 
 _GATE_SQL = (
@@ -182,13 +188,7 @@ class _TablePlan:
             table=table,
             columns=tuple(c.name for c in table.columns),
             key=tuple(c.name for c in table.primary_key.columns),
-            defaulted=frozenset(
-                c.name
-                for c in table.columns
-                if c.server_default is not None
-                or c.autoincrement is True
-                or (c.primary_key and c.autoincrement == "auto" and _is_serial(c))
-            ),
+            defaulted=frozenset(c.name for c in table.columns if server_fills(c)),
             json_columns=frozenset(c.name for c in table.columns if isinstance(c.type, JSONB)),
             copy_types={c.name: _binary_copy_type(c) for c in table.columns},
             serial=next((c.name for c in table.columns if _is_serial(c)), None),
@@ -532,7 +532,7 @@ class Writer:
         assert row is not None
         unlocked, revision = row
         if not unlocked:
-            raise WritesGated("a migration holds the write lock")
+            raise WritesGated(Mode.MAINTENANCE, "a migration holds the write lock")
         if revision != self._expected_revision and revision not in self._additive_beyond:
             if revision and await additive_beyond(
                 cursor.connection, revision, self._expected_revision
@@ -541,7 +541,8 @@ class Writer:
                 self._additive_beyond.add(revision)
                 return
             raise WritesGated(
-                f"database is at revision {revision}, code expects {self._expected_revision}"
+                Mode.SCHEMA_MISMATCH,
+                f"database is at revision {revision}, code expects {self._expected_revision}",
             )
 
     def _groups(

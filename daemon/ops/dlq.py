@@ -47,20 +47,21 @@ from pamqp.commands import Basic
 
 from daemon.errors import IngestError
 from daemon.ingest.consumer import BROKER_ERRORS
-from daemon.ingest.deadletter import (
-    ATTEMPTS_HEADER,
-    DETAIL_HEADER,
-    FAILED_AT_HEADER,
-    FIRST_FAILED_HEADER,
-    REASON_HEADER,
-    copy_of,
-)
+from daemon.ingest.deadletter import copy_of
 from daemon.logs import mask_secrets
 from daemon.settings import Settings, mask_url
 from opdb.amqp import NoBrokerReachable, connect_first
 from opdb.contract import Reason
+from opdb.wire import (
+    ATTEMPTS_HEADER,
+    DETAIL_HEADER,
+    FAILED_AT_HEADER,
+    FIRST_FAILED_HEADER,
+    HEADER_PREFIX,
+    REASON_HEADER,
+    REPLAYED_AT_HEADER,
+)
 
-REPLAYED_AT_HEADER = "x-opdb-replayed-at"
 # The dead-letter copy went through the default exchange, so the routing key the actor
 # used is gone. The ingest queue is bound with "#"; a fixed key also lets anyone else
 # bound to the exchange tell a replay from a first delivery.
@@ -249,7 +250,7 @@ def replay_headers(
     kept = {
         name: value
         for name, value in (headers or {}).items()
-        if not name.startswith("x-opdb-") and name not in _BROKER_JOURNEY_HEADERS
+        if not name.startswith(HEADER_PREFIX) and name not in _BROKER_JOURNEY_HEADERS
     }
     kept[REPLAYED_AT_HEADER] = now.isoformat(timespec="milliseconds")
     return kept

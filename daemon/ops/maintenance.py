@@ -37,10 +37,7 @@ from daemon.logs import mask_secrets
 from daemon.ops import night
 from daemon.schema import migrations
 from daemon.schema.migrations import DEFAULT_SESSION_OPTIONS, Direction, Drop
-from opdb.urls import WRITE_LOCK_KEY
-
-# Advisory lock keys (arbitrary 64-bit constants, spelled "opdb" + a role number).
-MIGRATOR_LOCK_KEY = 0x6F706462_0002
+from opdb.locks import MIGRATOR_LOCK_KEY, WRITE_LOCK_KEY
 
 
 class MaintenanceError(IngestError):

@@ -15,9 +15,9 @@ import psycopg
 from psycopg import sql
 
 from daemon.errors import IngestError
+from opdb.locks import WRITE_LOCK_KEY
 from opdb.models import Base
 from opdb.reference import REFERENCE_ROWS
-from opdb.urls import WRITE_LOCK_KEY
 
 if TYPE_CHECKING:
     from daemon.settings import Settings

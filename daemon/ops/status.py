@@ -20,6 +20,7 @@ from pydantic_core import from_json
 
 from daemon.ingest import gate, topology
 from daemon.ingest.consumer import BROKER_ERRORS
+from daemon.ingest.gate import State
 from daemon.logs import mask_secrets
 from daemon.ops import maintenance
 from daemon.settings import Settings
@@ -124,7 +125,7 @@ def collect(settings: Settings) -> Status:
     _check_consumers(settings, status)
     now = datetime.datetime.now(datetime.UTC)
     for d in status.daemons:
-        if d["state"] != "running":
+        if d["state"] != State.RUNNING:
             reason = f" ({d['state_reason']})" if d["state_reason"] else ""
             status.problem(f"daemon {d['host']} pid {d['pid']} is {d['state']}{reason}")
             continue
@@ -157,7 +158,7 @@ _RECHECK_AFTER_S = 1.0
 def _check_consumers(settings: Settings, status: Status) -> None:
     """A daemon's word against the broker's: a daemon that says ``running`` while the
     ingest queue is missing or nobody consumes it is not ingesting."""
-    running = [d for d in status.daemons if d["state"] == "running"]
+    running = [d for d in status.daemons if d["state"] == State.RUNNING]
     if not running or not status.queues:
         return  # no claim to check, or the broker did not answer (already a problem)
     ingest = status.queues.get("ingest")

@@ -104,7 +104,9 @@ class DaemonInstance(BookkeepingBase):
     pid: Mapped[int] = mapped_column(Integer, nullable=False, comment="Its process id")
     queue: Mapped[str] = mapped_column(Text, nullable=False, comment="Queue it consumes")
     state: Mapped[str] = mapped_column(
-        String(32), nullable=False, comment="running, paused, maintenance, schema_mismatch..."
+        String(32),
+        nullable=False,
+        comment="running, maintenance, schema_mismatch, not_ready... (daemon.ingest.gate.State)",
     )
     state_reason: Mapped[str | None] = mapped_column(Text, comment="Why it is in that state")
     expected_revision: Mapped[str] = mapped_column(

@@ -31,7 +31,8 @@ from support import (
 
 from daemon.settings import Settings
 from opdb.contract import Contract, EventRejected
-from opdb.publish import SOURCE_HEADER, AsyncPublisher, Publisher, insert
+from opdb.publish import AsyncPublisher, Publisher, insert
+from opdb.wire import SOURCE_HEADER
 
 pytestmark = pytest.mark.integration
 
