@@ -30,6 +30,7 @@ from support import (
 from daemon.ops import maintenance
 from daemon.schema import migrations
 from daemon.settings import Settings
+from opdb.locks import MIGRATOR_LOCK_KEY
 from opdb.urls import with_database
 
 pytestmark = pytest.mark.acceptance
@@ -222,7 +223,7 @@ async def test_failed_migration_stays_in_maintenance_and_says_how_to_recover(
 
 def test_only_one_migrator_at_a_time(visit_settings: Settings) -> None:
     with psycopg.connect(visit_settings.libpq_url) as other:
-        other.execute("SELECT pg_advisory_lock(%s)", (maintenance.MIGRATOR_LOCK_KEY,))
+        other.execute("SELECT pg_advisory_lock(%s)", (MIGRATOR_LOCK_KEY,))
         refused = run_cli(visit_settings, "migrate")
     assert refused.returncode == 1
     assert "another migration is running" in refused.stderr

@@ -29,9 +29,9 @@ from daemon.ingest.writer import Writer
 from daemon.schema import migrations
 from opdb import db
 from opdb.contract import Contract, Event, Op, Reason
+from opdb.locks import WRITE_LOCK_KEY
 from opdb.models import Base, McsData, McsExposure, PfsVisit, TelStatus
 from opdb.simulate import NightOptions, expected_rows, simulate_night
-from opdb.urls import WRITE_LOCK_KEY
 
 pytestmark = pytest.mark.integration
 

@@ -20,10 +20,10 @@ from daemon.errors import IngestError
 from daemon.ops.reference import seed
 from daemon.schema import migrations
 from daemon.settings import Settings
+from opdb.locks import WRITE_LOCK_KEY
 from opdb.models import Base
 from opdb.publish import Publisher
 from opdb.reference import REFERENCE_ROWS
-from opdb.urls import WRITE_LOCK_KEY
 
 pytestmark = pytest.mark.integration
 
