@@ -155,3 +155,12 @@ def test_help_still_lists_every_command() -> None:
     text = cli.build_parser(["--help"]).format_help()
     for name in [*cli.TOOL_COMMANDS, "run", "migrate", "maintenance", "status", "db"]:
         assert name in text, name
+
+
+def test_the_ingest_path_never_imports_the_tools() -> None:
+    offenders = {
+        module: sorted(t for t in targets if t.startswith(("daemon.ops", "daemon.dev")))
+        for module, targets in import_graph().items()
+        if module.startswith("daemon.ingest")
+    }
+    assert {m: t for m, t in offenders.items() if t} == {}
