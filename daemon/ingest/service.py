@@ -22,7 +22,6 @@ import time
 import uuid
 from collections import Counter, deque
 from dataclasses import dataclass
-from typing import Any
 
 import psycopg
 from prometheus_client import Gauge, ProcessCollector
@@ -38,10 +37,12 @@ from daemon.ingest.consumer import (
     Consumer,
     TransientBrokerError,
 )
+from daemon.ingest.control import PostgresControl
 from daemon.ingest.deadletter import dispose
 from daemon.ingest.gate import Gate, Mode, State
 from daemon.ingest.messages import Delivery, Inbound
 from daemon.ingest.metrics import HealthServer, Metrics
+from daemon.ingest.ports import ConsumerFactory, ConsumerPort, ControlPort, WriterPort
 from daemon.ingest.systemd import Notifier
 from daemon.ingest.writer import BatchResult, TransientDatabaseError, Writer, WritesGated
 from daemon.logs import get_logger
@@ -68,10 +69,6 @@ _REMINDED_STATES = frozenset(
 # How often a batch waiting on the database checks, and re-says what it waits on.
 _STALL_TICK_S = 1.0
 _STALL_REPORT_S = 10.0
-_BLOCKERS_SQL = (
-    "SELECT pid, application_name, state, now() - xact_start FROM pg_stat_activity "
-    "WHERE pid = ANY(pg_blocking_pids(%s)) ORDER BY pid"
-)
 # Closing a connection, a last report, a helper's end: each gets this long at shutdown.
 _CLOSE_GRACE_S = 1.0
 
@@ -102,9 +99,21 @@ class Backoff:
 
 
 class IngestService:
-    """One daemon instance: owns a broker link, a database link and the buffer between."""
+    """One daemon instance: owns a broker link, a database link and the buffer between.
 
-    def __init__(self, settings: Settings, notifier: Notifier | None = None) -> None:
+    The writer, the consumer (made with the service's delivery callback) and the control
+    connection are the real ones built from ``settings`` unless given: tests hand in
+    in-memory stand-ins to drive the loop without services."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        notifier: Notifier | None = None,
+        *,
+        writer: WriterPort | None = None,
+        consumer: ConsumerFactory | None = None,
+        control: ControlPort | None = None,
+    ) -> None:
         self._settings = settings
         self._notifier = notifier or Notifier({})
         self._contract = Contract(
@@ -118,9 +127,13 @@ class IngestService:
             settings.batch_max_ms / 1000,
         )
         self._head = migrations.head_revision()
-        self._writer = Writer(settings.libpq_url, Base.metadata, self._head, settings.copy_min_rows)
-        self._consumer = Consumer(settings, self._on_message)
-        self._control: psycopg.AsyncConnection[Any] | None = None
+        self._writer: WriterPort = writer or Writer(
+            settings.libpq_url, Base.metadata, self._head, settings.copy_min_rows
+        )
+        self._consumer: ConsumerPort = (consumer or functools.partial(Consumer, settings))(
+            self._on_message
+        )
+        self._control: ControlPort = control or PostgresControl(settings.libpq_url)
         self._gate: Gate | None = None
         self._gate_changed = asyncio.Event()
         self._report_now = asyncio.Event()
@@ -458,9 +471,7 @@ class IngestService:
             return ""
         try:
             async with asyncio.timeout(2), self._control_lock:
-                connection = await self._control_connection()
-                cursor = await connection.execute(_BLOCKERS_SQL, (pid,))
-                rows = await cursor.fetchall()
+                rows = await self._control.blockers(pid)
         except (TimeoutError, psycopg.Error):
             return ""
         if not rows:
@@ -619,21 +630,10 @@ class IngestService:
             self._gate = gate
             self._gate_changed.set()
 
-    async def _control_connection(self) -> psycopg.AsyncConnection[Any]:
-        if self._control is None or self._control.closed:
-            self._control = await psycopg.AsyncConnection.connect(
-                self._settings.libpq_url,
-                autocommit=True,
-                connect_timeout=5,
-                application_name="opdb-ingestd control",
-            )
-        return self._control
-
     async def _refresh_gate(self) -> None:
         try:
             async with self._control_lock:
-                connection = await self._control_connection()
-                self._set_gate(await gate.read_gate(connection, self._head))
+                self._set_gate(await self._control.read_gate(self._head))
         except psycopg.Error as exc:
             await self._close_control()
             raise TransientDatabaseError(f"cannot read the maintenance switch: {exc}") from exc
@@ -643,7 +643,7 @@ class IngestService:
             try:
                 await self._refresh_gate()
                 async with self._control_lock:
-                    await gate.report(await self._control_connection(), self._report())
+                    await self._control.report(self._report())
             except psycopg.errors.UndefinedTable:
                 pass  # a database behind our schema has nowhere to report; the gate says so
             except (TransientDatabaseError, psycopg.Error) as exc:
@@ -715,10 +715,8 @@ class IngestService:
             self._last_commit_at = datetime.datetime.now(datetime.UTC)
 
     async def _close_control(self) -> None:
-        control, self._control = self._control, None
-        if control is not None:
-            with contextlib.suppress(psycopg.Error):
-                await control.close()
+        with contextlib.suppress(psycopg.Error):
+            await self._control.close()
 
     async def _adjust_prefetch(self) -> None:
         """Follow the observed message size so the buffer stays within its budget,
@@ -765,7 +763,7 @@ class IngestService:
 
     async def _final_report(self) -> None:
         with contextlib.suppress(psycopg.Error, TransientDatabaseError):
-            await gate.report(await self._control_connection(), self._report())
+            await self._control.report(self._report())
 
     async def _final_flush(self, stop: asyncio.Event) -> None:
         await self._consumer.stop()
