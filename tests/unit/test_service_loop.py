@@ -322,7 +322,7 @@ async def test_gated_writes_give_the_messages_back(error: str, state: str) -> No
     async def gated() -> Outcome:
         # What the control loop then reads: the database is closed to writes.
         rig.control.gate = Gate(Mode(state), error)
-        return WritesGated(error)
+        return WritesGated(Mode(state), error)
 
     rig.writer.script.append(gated)
     rig.consumer.deliver("a")
