@@ -572,16 +572,8 @@ class _Scratch:
         return [*topology.queue_names(self.settings), self.bare_queue]
 
     def daemon_env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            OPDB_DATABASE_URL=self.url,
-            OPDB_AMQP_URL=self.amqp_url,
-            OPDB_EXCHANGE=self.settings.exchange,
-            OPDB_QUEUE=self.settings.queue,
-            # The bench reads the per-batch lines, logged at INFO.
-            OPDB_LOG_LEVEL="INFO",
-        )
-        return env
+        # The bench reads the per-batch lines, logged at INFO.
+        return {**os.environ, **self.settings.to_env(), "OPDB_LOG_LEVEL": "INFO"}
 
 
 @dataclass
@@ -657,6 +649,7 @@ class Bench:
         daemon_settings = settings.model_copy(
             update={
                 "database_url": SecretStr(sqlalchemy_database_url(url)),
+                "amqp_url": SecretStr(amqp_url),
                 "exchange": f"opdb.bench.{token}",
                 "queue": f"opdb.bench.{token}.ingest",
             }

@@ -110,17 +110,7 @@ def _prepare(settings: Settings, args: argparse.Namespace, say: Callable[[str], 
 
 
 def _start_daemon(demo: Demo) -> None:
-    s = demo.settings
-    env = {
-        **os.environ,
-        "OPDB_DATABASE_URL": s.libpq_url,
-        "OPDB_AMQP_URL": s.amqp_url.get_secret_value(),
-        "OPDB_EXCHANGE": s.exchange,
-        "OPDB_QUEUE": s.queue,
-        "OPDB_RETRY_FIRST_DELAY_MS": str(s.retry_first_delay_ms),
-        "OPDB_RETRY_MAX_DELAY_MS": str(s.retry_max_delay_ms),
-        "OPDB_RETRY_GIVE_UP_S": str(s.retry_give_up_s),
-    }
+    env = {**os.environ, **demo.settings.to_env()}
     with (demo.workdir / "daemon.log").open("ab") as log:
         demo.daemon = subprocess.Popen(
             [sys.executable, "-m", "daemon.cli", "run"], env=env, stdout=log, stderr=log

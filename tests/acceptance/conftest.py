@@ -61,15 +61,7 @@ class DaemonProcess:
 def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "OPDB_DATABASE_URL": settings.libpq_url,
-        "OPDB_AMQP_URL": settings.amqp_url.get_secret_value(),
-        "OPDB_EXCHANGE": settings.exchange,
-        "OPDB_QUEUE": settings.queue,
-        "OPDB_BATCH_MAX_MS": str(settings.batch_max_ms),
-        "OPDB_SHUTDOWN_TIMEOUT_S": str(settings.shutdown_timeout_s),
-        "OPDB_RETRY_FIRST_DELAY_MS": str(settings.retry_first_delay_ms),
-        "OPDB_RETRY_MAX_DELAY_MS": str(settings.retry_max_delay_ms),
-        "OPDB_CONTROL_INTERVAL_S": str(settings.control_interval_s),
+        **settings.to_env(),
     }
     # A checkout run with PYTHONPATH pointing at it (rather than the installed package)
     # must reach its daemon through scripts too, whose sys.path starts at their folder.
