@@ -351,9 +351,7 @@ class Fleet:
 
     def check_alive(self) -> None:
         for daemon in self.slots:
-            if daemon.process.poll() is not None:
-                tail = daemon.log_path.read_text(errors="replace")[-3000:]
-                raise AssertionError(f"a daemon exited ({daemon.process.poll()}):\n{tail}")
+            daemon.check_alive()
 
     async def stop(self) -> list[int]:
         """SIGTERM every live instance; their exit codes."""
@@ -364,7 +362,7 @@ class Fleet:
         )
 
     def batches(self) -> list[dict[str, Any]]:
-        return [r for d in self.every for r in d.log_records() if r.get("event") == "batch"]
+        return [batch for daemon in self.every for batch in daemon.batches()]
 
 
 # -- figures -----------------------------------------------------------------------------
