@@ -27,6 +27,7 @@ def test_the_log_is_read_incrementally_and_whole_lines_only(tmp_path: Path) -> N
         file.write(b'ent": "batch"}\n')
     records = log.update()
     assert [r["event"] for r in records] == ["state", "unparsed", "batch"]
-    assert is_running(records[0]) and not is_running(records[2])
+    assert is_running(records[0])
+    assert not is_running(records[2])
     assert log_time(records[0]) == 1795482123.0
     assert log.tail(9) == '"batch"}\n'
