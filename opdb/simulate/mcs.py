@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta
 
-from opdb.reference import MCS_CAMERAS
+from opdb.reference import REFERENCE_ROWS
 from opdb.simulate.common import (
     MCS_SCALE,
     MCS_X0,
@@ -30,11 +30,8 @@ from opdb.simulate.common import (
 
 
 def mcs_cameras(night: NightBase) -> list[Write]:
-    # The same facts `opdb-ingestd db seed-reference` loads.
-    rows = [
-        {"mcs_camera_id": i, "mcs_camera_name": name, "comments": note}
-        for i, name, note in MCS_CAMERAS
-    ]
+    # The same rows `opdb-ingestd db seed-reference` loads.
+    rows = [dict(row) for row in REFERENCE_ROWS["mcs_camera"]]
     return rows_write("mcs_camera", rows, "upsert")
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from opdb.reference import ARMS, SPS_MODULES, sps_camera_id
+from opdb.reference import REFERENCE_ROWS, sps_camera_id
 from opdb.simulate.common import (
     EXPOSED_ARMS,
     NightBase,
+    Row,
     Write,
     hst,
     rows_write,
@@ -18,24 +19,11 @@ from opdb.simulate.common import (
 
 
 def sps_modules(night: NightBase) -> list[Write]:
-    rows = [{"sps_module_id": m, "description": f"sm{m}"} for m in range(1, SPS_MODULES + 1)]
-    return rows_write("sps_module", rows, "upsert")
+    return rows_write("sps_module", _reference("sps_module"), "upsert")
 
 
 def sps_cameras(night: NightBase) -> list[Write]:
-    rows = [
-        {
-            "sps_camera_id": sps_camera_id(m, arm),
-            "sps_camera_name": f"{arm}{m}",
-            "sps_module_id": m,
-            "sps_module_name": f"sm{m}",
-            "arm": arm,
-            "arm_num": ARMS.index(arm) + 1,
-        }
-        for m in range(1, SPS_MODULES + 1)
-        for arm in ARMS
-    ]
-    return rows_write("sps_camera", rows, "upsert")
+    return rows_write("sps_camera", _reference("sps_camera"), "upsert")
 
 
 def sps_visit_writes(night: NightBase, visit: int) -> list[Write]:
@@ -75,3 +63,9 @@ def sps_exposure_writes(
         *rows_write("sps_exposure", exposures),
         *rows_write("sps_condition", conditions),
     ]
+
+
+def _reference(table: str) -> list[Row]:
+    # The set-up events carry the rows `opdb-ingestd db seed-reference` loads; copies,
+    # since an envelope is the caller's to change.
+    return [dict(row) for row in REFERENCE_ROWS[table]]

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 import psycopg
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed
@@ -37,6 +36,7 @@ from support import (
     event,
     insert,
     publish,
+    publish_paced,
     queue_depth,
     take_all,
 )
@@ -183,30 +183,8 @@ class Stream:
         return self.rows + expected_rows(self.probes)
 
     async def publish(self, amqp_url: str, exchange: str, per_second: float) -> int:
-        """Publish the stream at a steady rate, in small confirmed bursts (as
-        support.publish_paced does for envelopes)."""
-        burst = max(1, int(per_second / 20))
-        started = time.monotonic()
-        connection = await aio_pika.connect(amqp_url)
-        try:
-            channel = await connection.channel(publisher_confirms=True)
-            target = await channel.get_exchange(exchange)
-            for sent in range(0, len(self.bodies), burst):
-                await asyncio.gather(
-                    *(
-                        target.publish(
-                            aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                            "chaos",
-                        )
-                        for body in self.bodies[sent : sent + burst]
-                    )
-                )
-                ahead = started + (sent + burst) / per_second - time.monotonic()
-                if ahead > 0:
-                    await asyncio.sleep(ahead)
-        finally:
-            await connection.close()
-        return len(self.bodies)
+        """Publish the stream at a steady rate, in small confirmed bursts."""
+        return await publish_paced(amqp_url, exchange, self.bodies, per_second, "chaos")
 
     def probe(self) -> dict[str, Any]:
         number = len(self.probes) + 1
@@ -445,10 +423,13 @@ async def stream_with_faults(
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
     strike: Callable[[Fleet, Stream], Awaitable[int]],
+    low: float = 0.08,
+    high: float = 0.7,
 ) -> FaultRun:
     """Publish a simulated night, strike ``size.faults`` times at points spread over it
     (``strike`` returns how many things it hit), time each recovery with a probe, let
-    everything settle, stop the daemon and count what landed."""
+    everything settle, stop the daemon and count what landed. The faults fall within
+    [low, high] of the stream."""
     stream = Stream.night(size, name)
     fleet = Fleet(start_daemon, settings)
     started = time.monotonic()
@@ -458,7 +439,7 @@ async def stream_with_faults(
     hits = mid_stream = 0
     with watching(settings.libpq_url) as ledger:
         publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
-        for threshold in stream.thresholds(size.faults):
+        for threshold in stream.thresholds(size.faults, low, high):
             await wait_for(
                 lambda t=threshold: ledger.count() >= t,  # type: ignore[misc]
                 size.settle_s,
@@ -477,6 +458,18 @@ async def stream_with_faults(
     figures = await verify(settings, amqp_url, stream, fleet)
     return FaultRun(
         figures, codes, recovered, hits, mid_stream, round(time.monotonic() - started, 1)
+    )
+
+
+def fault_line(scenario: str, size: Size, run: FaultRun, **figures: Any) -> None:
+    """The CHAOS line of a stream with faults: the scenario's own figures first."""
+    chaos_line(
+        scenario,
+        size,
+        **figures,
+        recover_s=seconds_summary(run.recovered_s),
+        elapsed_s=run.elapsed_s,
+        **run.figures,
     )
 
 

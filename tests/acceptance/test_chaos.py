@@ -50,6 +50,7 @@ from chaos_harness import (
     assert_exactly_once,
     chaos_line,
     database_of,
+    fault_line,
     fuzz_bodies,
     recover,
     seconds_summary,
@@ -119,15 +120,7 @@ async def test_sigkill_during_a_stream(
         return 1
 
     run = await stream_with_faults("sigkill", size, chaos_settings, amqp_url, start_daemon, kill)
-    chaos_line(
-        "sigkill",
-        size,
-        kills=run.hits,
-        kills_mid_stream=run.mid_stream,
-        recover_s=seconds_summary(run.recovered_s),
-        elapsed_s=run.elapsed_s,
-        **run.figures,
-    )
+    fault_line("sigkill", size, run, kills=run.hits, kills_mid_stream=run.mid_stream)
     assert run.exit_codes == [0]
     assert run.mid_stream == size.faults, "a kill came after the publisher had finished"
     assert_exactly_once(run.figures)
@@ -156,15 +149,7 @@ async def test_database_connections_terminated(
     run = await stream_with_faults(
         "terminate", size, chaos_settings, amqp_url, start_daemon, terminate
     )
-    chaos_line(
-        "pg_terminate_backend",
-        size,
-        faults=size.faults,
-        backends_terminated=run.hits,
-        recover_s=seconds_summary(run.recovered_s),
-        elapsed_s=run.elapsed_s,
-        **run.figures,
-    )
+    fault_line("pg_terminate_backend", size, run, faults=size.faults, backends_terminated=run.hits)
     assert run.exit_codes == [0]
     assert run.hits >= size.faults, "the faults did not hit the daemon's connections"
     assert_exactly_once(run.figures)
@@ -187,38 +172,18 @@ async def test_postgresql_restarted_mid_stream(
     url = await asyncio.to_thread(private_cluster.create_database, "opdb")
     await asyncio.to_thread(migrations.upgrade, url)
     settings = make_settings(database_url=url, control_interval_s=0.2, **RETRY)
-    stream = Stream.night(size, "restart")
-    fleet = Fleet(start_daemon, settings)
-    started = time.monotonic()
-    await declare_topology(settings)
-    await fleet.start()
-    with watching(url) as ledger:
-        publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
-        (threshold,) = stream.thresholds(1, low=0.3, high=0.5)
-        await wait_for(
-            lambda: ledger.count() >= threshold,
-            size.settle_s,
-            f"the ledger to reach {threshold}",
-            lambda: f"ledger {ledger.count()}",
-        )
-        struck_at = time.monotonic()
-        restart_s = await asyncio.to_thread(private_cluster.restart, "fast")
-        recovered = await recover(settings, amqp_url, stream, ledger, struck_at, size.settle_s)
-        await publisher
-        await settle(settings, amqp_url, stream, ledger, fleet, size.settle_s)
-    codes = await fleet.stop()
-    figures = await verify(settings, amqp_url, stream, fleet)
-    chaos_line(
-        "postgresql_restart",
-        size,
-        faults=1,
-        restart_s=round(restart_s, 2),
-        recover_s=seconds_summary([recovered]),
-        elapsed_s=round(time.monotonic() - started, 1),
-        **figures,
+    restart_s: list[float] = []
+
+    async def restart(_fleet: Fleet, _stream: Stream) -> int:
+        restart_s.append(await asyncio.to_thread(private_cluster.restart, "fast"))
+        return 1
+
+    run = await stream_with_faults(
+        "restart", size, settings, amqp_url, start_daemon, restart, low=0.3, high=0.5
     )
-    assert codes == [0]
-    assert_exactly_once(figures)
+    fault_line("postgresql_restart", size, run, faults=1, restart_s=round(restart_s[0], 2))
+    assert run.exit_codes == [0]
+    assert_exactly_once(run.figures)
 
 
 # -- 3. broker connections ------------------------------------------------------------
@@ -244,14 +209,8 @@ async def test_broker_connections_closed(
         return await asyncio.to_thread(close_broker_connections, name, rabbitmqctl)
 
     run = await stream_with_faults("broker", size, chaos_settings, amqp_url, start_daemon, close)
-    chaos_line(
-        "broker_connection_closed",
-        size,
-        faults=size.faults,
-        connections_closed=run.hits,
-        recover_s=seconds_summary(run.recovered_s),
-        elapsed_s=run.elapsed_s,
-        **run.figures,
+    fault_line(
+        "broker_connection_closed", size, run, faults=size.faults, connections_closed=run.hits
     )
     assert run.exit_codes == [0]
     assert run.hits >= size.faults, "the faults did not hit the daemon's connection"
