@@ -404,6 +404,15 @@ async def verify(settings: Settings, amqp_url: str, stream: Stream, fleet: Fleet
     }
 
 
+@dataclass(frozen=True)
+class Struck:
+    """What a strike hit, when its recovery is timed from something other than the
+    strike's start (a pause is timed from its end)."""
+
+    hits: int
+    recover_from: float  # time.monotonic()
+
+
 @dataclass
 class FaultRun:
     """What a stream with faults struck into it produced."""
@@ -422,19 +431,20 @@ async def stream_with_faults(
     settings: Settings,
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
-    strike: Callable[[Fleet, Stream], Awaitable[int]],
+    strike: Callable[[Fleet, Stream], Awaitable[int | Struck]],
     low: float = 0.08,
     high: float = 0.7,
+    instances: int = 1,
 ) -> FaultRun:
     """Publish a simulated night, strike ``size.faults`` times at points spread over it
     (``strike`` returns how many things it hit), time each recovery with a probe, let
     everything settle, stop the daemon and count what landed. The faults fall within
-    [low, high] of the stream."""
+    [low, high] of the stream; ``instances`` daemons consume it."""
     stream = Stream.night(size, name)
     fleet = Fleet(start_daemon, settings)
     started = time.monotonic()
     await declare_topology(settings)
-    await fleet.start()
+    await fleet.start(instances)
     recovered: list[float] = []
     hits = mid_stream = 0
     with watching(settings.libpq_url) as ledger:
@@ -447,7 +457,11 @@ async def stream_with_faults(
                 lambda: f"ledger {ledger.count()}",
             )
             struck_at = time.monotonic()
-            hits += await strike(fleet, stream)
+            struck = await strike(fleet, stream)
+            if isinstance(struck, Struck):
+                struck_at = struck.recover_from
+                struck = struck.hits
+            hits += struck
             mid_stream += not publisher.done()
             recovered.append(
                 await recover(settings, amqp_url, stream, ledger, struck_at, size.settle_s)

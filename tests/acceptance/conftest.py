@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
 
 from daemon.harness import DaemonProcess, daemon_env
 from daemon.settings import Settings
@@ -71,3 +72,14 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
     for daemon in started:
         if daemon.process.poll() is None:
             daemon.stop(signal.SIGKILL, 10)
+
+
+@pytest.fixture
+def private_broker() -> Iterator[PrivateRabbitMQ]:
+    """A RabbitMQ node of this test's own, stopped and removed afterwards; the test is
+    skipped when this machine cannot run one."""
+    try:
+        with private_rabbitmq() as broker:
+            yield broker
+    except PrivateRabbitMQUnavailable as exc:
+        pytest.skip(f"no private RabbitMQ node on this machine: {exc}")

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import aio_pika
@@ -32,7 +32,6 @@ from private_rabbitmq import (
     PrivateRabbitMQ,
     PrivateRabbitMQUnavailable,
     private_cluster,
-    private_rabbitmq,
 )
 from support import (
     count,
@@ -270,15 +269,6 @@ async def publish_visits(url: str, exchange: str, ids: range) -> None:
 
 
 # -- the broker away and back ----------------------------------------------------------
-
-
-@pytest.fixture
-def private_broker() -> Iterator[PrivateRabbitMQ]:
-    try:
-        with private_rabbitmq() as broker:
-            yield broker
-    except PrivateRabbitMQUnavailable as exc:
-        pytest.skip(f"no private RabbitMQ node on this machine: {exc}")
 
 
 def private_settings(opdb_url: str, broker: PrivateRabbitMQ, **overrides: Any) -> Settings:

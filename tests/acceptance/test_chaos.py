@@ -47,6 +47,7 @@ from chaos_harness import (
     Fleet,
     Size,
     Stream,
+    Struck,
     assert_exactly_once,
     chaos_line,
     database_of,
@@ -307,64 +308,39 @@ async def test_maintenance_toggled_during_a_stream(
     start_daemon: Callable[..., DaemonProcess],
 ) -> None:
     settings = chaos_settings
-    stream = Stream.night(size, "maintenance")
-    fleet = Fleet(start_daemon, settings)
-    started = time.monotonic()
-    await declare_topology(settings)
-    await fleet.start()
     paused_s: list[float] = []
-    resumed_s: list[float] = []
     written_while_paused = 0
+
+    async def pause(_fleet: Fleet, _stream: Stream) -> Struck:
+        nonlocal written_while_paused
+        asked = time.monotonic()
+        on = await asyncio.to_thread(
+            run_cli, settings, "maintenance", "on", "--reason", "chaos", "--wait", "--timeout", "30"
+        )
+        assert on.returncode == 0, on.stderr
+        paused_s.append(round(time.monotonic() - asked, 2))
+        held = ledger.count()
+        await asyncio.sleep(1.0)
+        before_off = ledger.count()
+        written_while_paused += before_off - held
+        resumed_at = time.monotonic()
+        off = await asyncio.to_thread(run_cli, settings, "maintenance", "off")
+        assert off.returncode == 0, off.stderr
+        return Struck(0, resumed_at)
+
     with watching(settings.libpq_url) as ledger:
-        publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
-        for threshold in stream.thresholds(size.faults):
-            await wait_for(
-                lambda t=threshold: ledger.count() >= t,  # type: ignore[misc]
-                size.settle_s,
-                f"the ledger to reach {threshold}",
-                lambda: f"ledger {ledger.count()}",
-            )
-            asked = time.monotonic()
-            on = await asyncio.to_thread(
-                run_cli,
-                settings,
-                "maintenance",
-                "on",
-                "--reason",
-                "chaos",
-                "--wait",
-                "--timeout",
-                "30",
-            )
-            assert on.returncode == 0, on.stderr
-            paused_s.append(round(time.monotonic() - asked, 2))
-            held = ledger.count()
-            await asyncio.sleep(1.0)
-            before_off = ledger.count()
-            written_while_paused += before_off - held
-            resumed_at = time.monotonic()
-            off = await asyncio.to_thread(run_cli, settings, "maintenance", "off")
-            assert off.returncode == 0, off.stderr
-            resumed_s.append(
-                await recover(settings, amqp_url, stream, ledger, resumed_at, size.settle_s)
-            )
-        await publisher
-        await settle(settings, amqp_url, stream, ledger, fleet, size.settle_s)
-    codes = await fleet.stop()
-    figures = await verify(settings, amqp_url, stream, fleet)
-    chaos_line(
+        run = await stream_with_faults("maintenance", size, settings, amqp_url, start_daemon, pause)
+    fault_line(
         "maintenance",
         size,
+        run,
         toggles=size.faults,
         written_while_paused=written_while_paused,
         pause_s=seconds_summary(paused_s),
-        recover_s=seconds_summary(resumed_s),
-        elapsed_s=round(time.monotonic() - started, 1),
-        **figures,
     )
-    assert codes == [0]
+    assert run.exit_codes == [0]
     assert written_while_paused == 0, "rows were written while every daemon was paused"
-    assert_exactly_once(figures)
+    assert_exactly_once(run.figures)
 
 
 # -- 6. read-only database ----------------------------------------------------------------
@@ -500,47 +476,22 @@ async def test_three_instances_with_kills_write_every_event_once(
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
 ) -> None:
-    settings = chaos_settings
-    stream = Stream.night(size, "scale-out")
-    fleet = Fleet(start_daemon, settings)
-    started = time.monotonic()
-    await declare_topology(settings)
-    await fleet.start(3)
-    recovered: list[float] = []
     victims: list[int] = []
-    with watching(settings.libpq_url) as ledger:
-        publisher = asyncio.create_task(stream.publish(amqp_url, settings.exchange, size.rate))
-        for threshold in stream.thresholds(size.faults):
-            await wait_for(
-                lambda t=threshold: ledger.count() >= t,  # type: ignore[misc]
-                size.settle_s,
-                f"the ledger to reach {threshold}",
-                lambda: f"ledger {ledger.count()}",
-            )
-            await asyncio.sleep(stream.rng.uniform(0, 0.3))
-            victim = stream.rng.randrange(3)
-            victims.append(victim)
-            killed_at = time.monotonic()
-            await fleet.kill_and_restart(victim)
-            recovered.append(
-                await recover(settings, amqp_url, stream, ledger, killed_at, size.settle_s)
-            )
-        await publisher
-        await settle(settings, amqp_url, stream, ledger, fleet, size.settle_s)
-    codes = await fleet.stop()
-    figures = await verify(settings, amqp_url, stream, fleet)
-    chaos_line(
-        "scale_out_kills",
-        size,
-        instances=3,
-        kills=fleet.kills,
-        victims=victims,
-        recover_s=seconds_summary(recovered),
-        elapsed_s=round(time.monotonic() - started, 1),
-        **figures,
+
+    async def kill(fleet: Fleet, stream: Stream) -> Struck:
+        await asyncio.sleep(stream.rng.uniform(0, 0.3))
+        victim = stream.rng.randrange(3)
+        victims.append(victim)
+        killed_at = time.monotonic()
+        await fleet.kill_and_restart(victim)
+        return Struck(1, killed_at)
+
+    run = await stream_with_faults(
+        "scale-out", size, chaos_settings, amqp_url, start_daemon, kill, instances=3
     )
-    assert codes == [0, 0, 0]
-    assert_exactly_once(figures)
+    fault_line("scale_out_kills", size, run, instances=3, kills=run.hits, victims=victims)
+    assert run.exit_codes == [0, 0, 0]
+    assert_exactly_once(run.figures)
 
 
 @pytest.mark.parametrize(
