@@ -139,13 +139,7 @@ class PrivateRabbitMQ:
         for _ in range(_START_ATTEMPTS):
             self.port, self.dist_port = _free_port(), _free_port()
             self.env = self._environment()
-            subprocess.run(
-                [str(BIN / "rabbitmq-server"), "-detached"],
-                env=self.env,
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
+            self._boot()
             try:
                 self.ctl("wait", str(self.pid_file), "--timeout", str(_BOOT_TIMEOUT_S))
                 self.wait_answering()
@@ -195,8 +189,8 @@ class PrivateRabbitMQ:
                     break
                 time.sleep(0.05)
 
-    def restart_after_kill(self) -> None:
-        """Boot the same node again (same ports, same data) after :meth:`kill`."""
+    def _boot(self) -> None:
+        """Start the node in the background; ``rabbitmqctl wait`` says when it is up."""
         subprocess.run(
             [str(BIN / "rabbitmq-server"), "-detached"],
             env=self.env,
@@ -204,6 +198,10 @@ class PrivateRabbitMQ:
             timeout=60,
             check=False,
         )
+
+    def restart_after_kill(self) -> None:
+        """Boot the same node again (same ports, same data) after :meth:`kill`."""
+        self._boot()
         self.ctl("wait", str(self.pid_file), "--timeout", str(_BOOT_TIMEOUT_S))
         self.wait_answering()
 
