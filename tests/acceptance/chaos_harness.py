@@ -365,7 +365,9 @@ async def settle(
         return f"ledger {ledger.count()}/{stream.total}"
 
     await wait_for(lambda: ledger.count() >= stream.total, bound_s, "every event", state)
-    queues = [settings.queue, *topology.queue_names(settings)[2:]]
+    # The ingest and retry queues; not the journal, a stream that keeps what it holds.
+    retries = (topology.retry_queue_name(settings, d) for d in topology.retry_delays_ms(settings))
+    queues = [settings.queue, *retries]
     deadline = time.monotonic() + 60
     while True:
         depths = {q: await queue_depth(amqp_url, q) for q in queues}
