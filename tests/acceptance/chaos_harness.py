@@ -307,7 +307,9 @@ class Fleet:
             daemon.check_alive()
 
     async def stop(self) -> list[int]:
-        """SIGTERM every live instance; their exit codes."""
+        """SIGTERM every live instance once it runs (a replacement may still be starting,
+        when SIGTERM would end it before it can handle it); their exit codes."""
+        await asyncio.gather(*(asyncio.to_thread(d.wait_running, 60) for d in self.slots))
         return list(
             await asyncio.gather(
                 *(asyncio.to_thread(d.stop, signal.SIGTERM, 60) for d in self.slots)
