@@ -139,7 +139,7 @@ class PrivateRabbitMQ:
         for _ in range(_START_ATTEMPTS):
             self.port, self.dist_port = _free_port(), _free_port()
             self.env = self._environment()
-            self._boot()
+            self._start_detached()
             try:
                 self.ctl("wait", str(self.pid_file), "--timeout", str(_BOOT_TIMEOUT_S))
                 self.wait_answering()
@@ -189,7 +189,7 @@ class PrivateRabbitMQ:
                     break
                 time.sleep(0.05)
 
-    def _boot(self) -> None:
+    def _start_detached(self) -> None:
         """Start the node in the background; ``rabbitmqctl wait`` says when it is up."""
         subprocess.run(
             [str(BIN / "rabbitmq-server"), "-detached"],
@@ -201,7 +201,7 @@ class PrivateRabbitMQ:
 
     def restart_after_kill(self) -> None:
         """Boot the same node again (same ports, same data) after :meth:`kill`."""
-        self._boot()
+        self._start_detached()
         self.ctl("wait", str(self.pid_file), "--timeout", str(_BOOT_TIMEOUT_S))
         self.wait_answering()
 
