@@ -152,6 +152,20 @@ class Settings(BaseSettings):
         amqp_urls(value.get_secret_value())
         return value
 
+    def to_env(self) -> dict[str, str]:
+        """These settings as the ``OPDB_*`` environment of a subprocess that must run
+        with them (a daemon, a CLI command): every field, secrets revealed."""
+        prefix = self.model_config.get("env_prefix", "")
+        env: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            env[f"{prefix}{name}".upper()] = str(value)
+        return env
+
     @property
     def amqp_urls(self) -> list[str]:
         """The brokers of ``amqp_url``, in the order given."""

@@ -85,8 +85,9 @@ async def publish(
 async def publish_paced(
     amqp_url: str,
     exchange: str,
-    envelopes: Sequence[Mapping[str, Any]],
+    envelopes: Sequence[Mapping[str, Any] | bytes],
     per_second: float,
+    routing_key: str = "paced",
 ) -> int:
     """Publish at a steady rate, in small confirmed bursts, as live actors would."""
     burst = max(1, int(per_second / 20))
@@ -100,7 +101,7 @@ async def publish_paced(
                 *(
                     target.publish(
                         aio_pika.Message(body(e), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                        "paced",
+                        routing_key,
                     )
                     for e in envelopes[sent : sent + burst]
                 )

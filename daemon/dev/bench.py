@@ -52,14 +52,14 @@ from aio_pika.abc import AbstractConnection, AbstractIncomingMessage
 from psycopg import sql
 from pydantic import SecretStr
 
+from daemon.dev.harness import DaemonProcess, HarnessError, Scratch, daemon_env, log_time
 from daemon.errors import IngestError
 from daemon.ingest import topology
 from daemon.ingest.writer import Writer
 from daemon.schema import migrations
-from daemon.settings import Settings, mask_url, sqlalchemy_database_url
+from daemon.settings import Settings, mask_url
 from opdb.contract import Contract, Event
 from opdb.models import Base
-from opdb.urls import with_database
 
 # Each phase writes under its own visit (or frame range), so no two collide on a key.
 _VISIT_SMALL = 1
@@ -301,145 +301,6 @@ def _percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def _timestamp(record: dict[str, Any]) -> float:
-    stamp = datetime.datetime.fromisoformat(str(record["timestamp"]))
-    return stamp.timestamp()
-
-
-# -- the daemon as a subprocess -----------------------------------------------------
-
-
-class _LogFile:
-    """The daemon's JSON log, read incrementally from the file its stderr goes to.
-
-    A file rather than a pipe: a pipe the bench fails to drain in time would block the
-    daemon on a log write and distort what is being measured.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.records: list[dict[str, Any]] = []
-        self.unparsed: list[str] = []
-        self._offset = 0
-
-    def open_for_writing(self) -> IO[bytes]:
-        return self.path.open("wb")
-
-    def update(self) -> list[dict[str, Any]]:
-        with self.path.open("rb") as file:
-            file.seek(self._offset)
-            chunk = file.read()
-        end = chunk.rfind(b"\n")
-        if end < 0:
-            return self.records
-        self._offset += end + 1
-        for line in chunk[:end].split(b"\n"):
-            try:
-                record = json.loads(line)
-            except ValueError:
-                self.unparsed.append(line.decode(errors="replace"))
-                continue
-            if isinstance(record, dict):
-                self.records.append(record)
-        return self.records
-
-    def tail(self, lines: int = 15) -> str:
-        self.update()
-        texts = [json.dumps(r) for r in self.records[-lines:]] + self.unparsed[-lines:]
-        return "\n".join(texts[-lines:])
-
-
-class _Daemon:
-    """One ``opdb-ingestd run`` subprocess on the scratch objects."""
-
-    def __init__(self, env: dict[str, str], log_path: Path, label: str) -> None:
-        self.label = label
-        self.log = _LogFile(log_path)
-        self._env = env
-        self._process: asyncio.subprocess.Process | None = None
-        self._stderr: IO[bytes] | None = None
-
-    @property
-    def pid(self) -> int:
-        assert self._process is not None
-        return self._process.pid
-
-    async def start(self) -> None:
-        self._stderr = self.log.open_for_writing()
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "daemon.cli",
-            "run",
-            env=self._env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=self._stderr,
-        )
-
-    def running_since(self) -> float | None:
-        """Daemon-clock time of its ``state: running`` line: consuming has started."""
-        for record in self.log.update():
-            if record.get("event") == "state" and record.get("state") == "running":
-                return _timestamp(record)
-        return None
-
-    def batches(self, since: int = 0) -> list[dict[str, Any]]:
-        return [r for r in self.log.update()[since:] if r.get("event") == "batch"]
-
-    def check_alive(self) -> None:
-        if self._process is not None and self._process.returncode is not None:
-            raise BenchError(
-                f"daemon {self.label} exited with {self._process.returncode}:\n{self.log.tail()}"
-            )
-
-    async def wait_running(self, timeout_s: float = 60.0) -> float:
-        deadline = time.monotonic() + timeout_s
-        while (since := self.running_since()) is None:
-            self.check_alive()
-            if time.monotonic() > deadline:
-                raise BenchError(f"daemon {self.label} not running after {timeout_s}s")
-            await asyncio.sleep(_POLL_S)
-        return since
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU the daemon has used so far, from /proc."""
-        stat = Path(f"/proc/{self.pid}/stat").read_text()
-        # Fields after the parenthesised command name; utime and stime are 14 and 15.
-        fields = stat.rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def memory_mb(self) -> dict[str, float]:
-        """Peak (VmHWM) and current (VmRSS) resident set, from /proc."""
-        found: dict[str, float] = {}
-        status = Path(f"/proc/{self.pid}/status").read_text()
-        for line in status.splitlines():
-            key, _, value = line.partition(":")
-            if key in {"VmHWM", "VmRSS"}:
-                found[key] = int(value.split()[0]) / 1024
-        return found
-
-    async def stop(self, timeout_s: float) -> int:
-        """SIGTERM, then wait for the final flush; SIGKILL (and an error) past the cap."""
-        process = self._process
-        if process is None:
-            return 0
-        try:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            try:
-                return await asyncio.wait_for(process.wait(), timeout_s)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-                raise BenchError(
-                    f"daemon {self.label} ignored SIGTERM for {timeout_s}s; killed"
-                ) from None
-        finally:
-            if self._stderr is not None:
-                self._stderr.close()
-
-
 class _PySpy:
     """``py-spy record`` attached to a daemon, collapsed stacks into a file."""
 
@@ -557,32 +418,22 @@ def summarise_collapsed(path: Path, top: int = 15) -> dict[str, Any]:
 
 
 @dataclass
-class _Scratch:
-    """The throwaway objects of one run, and how to reach them."""
+class _Scratch(Scratch):
+    """The harness's scratch database and names, and the queue the bare consumer reads."""
 
-    admin_url: str
-    database: str
-    url: str
-    amqp_url: str
-    settings: Settings
-    bare_queue: str
-    created_database: bool = False
+    bare_queue: str = ""
+
+    @property
+    def amqp_url(self) -> str:
+        return self.settings.amqp_url.get_secret_value()
 
     @property
     def queues(self) -> list[str]:
         return [*topology.queue_names(self.settings), self.bare_queue]
 
     def daemon_env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            OPDB_DATABASE_URL=self.url,
-            OPDB_AMQP_URL=self.amqp_url,
-            OPDB_EXCHANGE=self.settings.exchange,
-            OPDB_QUEUE=self.settings.queue,
-            # The bench reads the per-batch lines, logged at INFO.
-            OPDB_LOG_LEVEL="INFO",
-        )
-        return env
+        # The bench reads the per-batch lines, logged at INFO.
+        return daemon_env(self.settings, OPDB_LOG_LEVEL="INFO")
 
 
 @dataclass
@@ -651,26 +502,11 @@ class Bench:
         # would, and this process takes them from a reply queue of its own.
         self._reply_to = f"opdb.reply.bench.{token}" if receipts else None
         self._receipts_received = 0
-        database = f"opdb_bench_{token}"
-        url = with_database(settings.libpq_url, database)
         # The bench measures one broker: the first listed.
-        amqp_url = settings.amqp_urls[0]
-        daemon_settings = settings.model_copy(
-            update={
-                "database_url": SecretStr(sqlalchemy_database_url(url)),
-                "exchange": f"opdb.bench.{token}",
-                "queue": f"opdb.bench.{token}.ingest",
-            }
+        self._scratch = _Scratch.named(
+            settings, "bench", token, amqp_url=SecretStr(settings.amqp_urls[0])
         )
-        self._scratch = _Scratch(
-            # CREATE/DROP DATABASE need a connection to another database of the server.
-            admin_url=with_database(settings.libpq_url, "postgres"),
-            database=database,
-            url=url,
-            amqp_url=amqp_url,
-            settings=daemon_settings,
-            bare_queue=f"opdb.bench.{token}.bare",
-        )
+        self._scratch.bare_queue = f"opdb.bench.{token}.bare"
         self._sizes = sizes
         self._profile_dir = profile_dir
         self._progress = progress
@@ -678,30 +514,17 @@ class Bench:
             site_timezone=settings.site_timezone, max_body_bytes=settings.max_body_bytes
         )
         self._result = _Result()
-        self._daemons: list[_Daemon] = []
+        self._daemons: list[DaemonProcess] = []
 
     # -- set-up and clean-up --------------------------------------------------------
 
     def _create_database(self) -> None:
-        scratch = self._scratch
-        with psycopg.connect(scratch.admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch.database)))
-        scratch.created_database = True
-        migrations.upgrade(scratch.url)
-        with psycopg.connect(scratch.url, autocommit=True) as conn:
+        self._scratch.create_database()
+        with psycopg.connect(self._scratch.url, autocommit=True) as conn:
             # Parents of every phase's rows, straight in SQL: the daemon only sees children.
             conn.execute(
                 "INSERT INTO pfs_visit (pfs_visit_id, pfs_visit_description) "
                 "SELECT v, 'bench' FROM generate_series(1, 7) AS v"
-            )
-
-    def _drop_database(self) -> None:
-        scratch = self._scratch
-        with psycopg.connect(scratch.admin_url, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(scratch.database)
-                )
             )
 
     async def _declare_broker_objects(self) -> None:
@@ -713,16 +536,6 @@ class Bench:
             await channel.declare_queue(
                 self._scratch.bare_queue, durable=True, arguments={"x-queue-type": "quorum"}
             )
-        finally:
-            await connection.close()
-
-    async def _delete_broker_objects(self) -> None:
-        connection = await aio_pika.connect(self._scratch.amqp_url)
-        try:
-            channel = await connection.channel()
-            for queue in self._scratch.queues:
-                await channel.queue_delete(queue)
-            await channel.exchange_delete(self._scratch.settings.exchange)
         finally:
             await connection.close()
 
@@ -744,15 +557,17 @@ class Bench:
         finally:
             for daemon in self._daemons:
                 # Only reached with a daemon still running when a phase failed.
-                with contextlib.suppress(BenchError, ProcessLookupError):
-                    await daemon.stop(scratch.settings.shutdown_timeout_s + 10)
+                with contextlib.suppress(HarnessError, ProcessLookupError):
+                    await asyncio.to_thread(
+                        daemon.terminate, scratch.settings.shutdown_timeout_s + 10
+                    )
             try:
-                await self._delete_broker_objects()
+                await scratch.delete_broker_objects([scratch.bare_queue])
             except Exception as exc:  # noqa: BLE001 - clean-up goes on, the failure is reported
                 failures.append(f"broker objects: {exc!r}")
             try:
                 if scratch.created_database:
-                    self._drop_database()
+                    scratch.drop_database()
             except psycopg.Error as exc:
                 failures.append(f"database {scratch.database}: {exc}")
             for failure in failures:
@@ -1164,13 +979,14 @@ class Bench:
 
     # -- the daemon -------------------------------------------------------------------
 
-    async def _start_daemon(self, workdir: Path, label: str) -> _Daemon:
-        daemon = _Daemon(self._scratch.daemon_env(), workdir / f"daemon-{label}.log", label=label)
+    async def _start_daemon(self, workdir: Path, label: str) -> DaemonProcess:
+        daemon = DaemonProcess(
+            self._scratch.daemon_env(), workdir / f"daemon-{label}.log", label=label
+        )
         self._daemons.append(daemon)
-        await daemon.start()
         return daemon
 
-    async def _start_profiler(self, daemon: _Daemon, phase: str) -> _PySpy | None:
+    async def _start_profiler(self, daemon: DaemonProcess, phase: str) -> _PySpy | None:
         if self._profile_dir is None:
             return None
         self._profile_dir.mkdir(parents=True, exist_ok=True)
@@ -1178,10 +994,12 @@ class Bench:
         await profiler.start(daemon.pid)
         return profiler
 
-    async def _stop_daemon(self, daemon: _Daemon) -> None:
+    async def _stop_daemon(self, daemon: DaemonProcess) -> None:
         memory = daemon.memory_mb()
         self._result.peak_rss_mb[daemon.label] = round(memory["VmHWM"], 1)
-        code = await daemon.stop(self._scratch.settings.shutdown_timeout_s + 10)
+        code = await asyncio.to_thread(
+            daemon.terminate, self._scratch.settings.shutdown_timeout_s + 10
+        )
         self._daemons.remove(daemon)
         self._result.exit_codes[daemon.label] = code
         if code != 0:
@@ -1194,7 +1012,9 @@ class Bench:
         row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def _drain(self, daemon: _Daemon, source: str, expected: int, rows: int) -> _Drained:
+    async def _drain(
+        self, daemon: DaemonProcess, source: str, expected: int, rows: int
+    ) -> _Drained:
         """Wait for the daemon to write the prefilled ``expected`` events of ``source``,
         polling the ledger every 50 ms; the span itself comes from the daemon's log."""
         spawned = time.time()
@@ -1203,7 +1023,7 @@ class Bench:
         async with await psycopg.AsyncConnection.connect(
             self._scratch.url, autocommit=True
         ) as conn:
-            running_since = await daemon.wait_running()
+            running_since = await daemon.until_running(poll_s=_POLL_S)
             cpu_at_start, wall_at_start = daemon.cpu_seconds(), time.monotonic()
             self._progress(f"daemon {daemon.label} (pid {daemon.pid}) consuming; draining")
             while True:
@@ -1235,7 +1055,7 @@ class Bench:
             total += int(batch["committed"])
             if total >= expected:
                 break
-        finished = _timestamp(used[-1])
+        finished = log_time(used[-1])
         return _Drained(
             events=expected,
             rows=sum(sum(int(n) for n in b["rows"].values()) for b in used),
@@ -1250,7 +1070,7 @@ class Bench:
     async def _stream(
         self,
         connection: AbstractConnection,
-        daemon: _Daemon,
+        daemon: DaemonProcess,
         stream: _Stream,
         frames: Sequence[bytes] = (),
     ) -> dict[str, Any]:

@@ -12,9 +12,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,15 +25,14 @@ import aio_pika
 import psycopg
 from psycopg import sql
 
+from daemon.dev.harness import DaemonProcess, HarnessError, Scratch, daemon_env
 from daemon.errors import IngestError
 from daemon.ingest import topology
 from daemon.ops.dlq import DeadLetterQueue
-from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb import simulate
 from opdb.amqp import connect_first
 from opdb.publish import AsyncPublisher, PublisherSettings
-from opdb.urls import with_database
 
 _WAIT_S = 120.0
 
@@ -49,12 +45,14 @@ class DemoError(IngestError):
 class Demo:
     """Names of everything the demo creates, so that it can all be removed."""
 
-    settings: Settings
-    server_url: str
-    database: str
+    scratch: Scratch
     workdir: Path
-    daemon: subprocess.Popen[bytes] | None = None
+    daemon: DaemonProcess | None = None
     bad: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.scratch.settings
 
 
 def _bad_events(good_visit: int) -> dict[str, bytes]:
@@ -85,47 +83,23 @@ def _bad_events(good_visit: int) -> dict[str, bytes]:
 
 
 def _prepare(settings: Settings, args: argparse.Namespace, say: Callable[[str], None]) -> Demo:
-    tag = uuid.uuid4().hex[:10]
-    # The configured database need not exist (a fresh machine has no `opdb`): the
-    # scratch database is created from the server's maintenance database, as createdb does.
-    server_url = with_database(settings.libpq_url, "postgres")
-    database = f"opdb_demo_{tag}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-    url = with_database(server_url, database)
-    say(f"scratch database {database}: migrating")
-    migrations.upgrade(url)
-    demo_settings = settings.model_copy(
-        update={
-            "database_url": Settings(database_url=url).database_url,
-            "exchange": f"opdb.demo.{tag}",
-            "queue": f"opdb.demo.{tag}.ingest",
-            # Short waits, so the demo's orphan is dead-lettered within seconds.
-            "retry_first_delay_ms": 200,
-            "retry_max_delay_ms": 1000,
-            "retry_give_up_s": args.give_up,
-        }
+    scratch = Scratch.named(
+        settings,
+        "demo",
+        uuid.uuid4().hex[:10],
+        # Short waits, so the demo's orphan is dead-lettered within seconds.
+        retry_first_delay_ms=200,
+        retry_max_delay_ms=1000,
+        retry_give_up_s=args.give_up,
     )
+    say(f"scratch database {scratch.database}: migrating")
+    scratch.create_database()
     workdir = Path(tempfile.mkdtemp(prefix="opdb-demo-"))
-    return Demo(demo_settings, server_url, database, workdir)
+    return Demo(scratch, workdir)
 
 
 def _start_daemon(demo: Demo) -> None:
-    s = demo.settings
-    env = {
-        **os.environ,
-        "OPDB_DATABASE_URL": s.libpq_url,
-        "OPDB_AMQP_URL": s.amqp_url.get_secret_value(),
-        "OPDB_EXCHANGE": s.exchange,
-        "OPDB_QUEUE": s.queue,
-        "OPDB_RETRY_FIRST_DELAY_MS": str(s.retry_first_delay_ms),
-        "OPDB_RETRY_MAX_DELAY_MS": str(s.retry_max_delay_ms),
-        "OPDB_RETRY_GIVE_UP_S": str(s.retry_give_up_s),
-    }
-    with (demo.workdir / "daemon.log").open("ab") as log:
-        demo.daemon = subprocess.Popen(
-            [sys.executable, "-m", "daemon.cli", "run"], env=env, stdout=log, stderr=log
-        )
+    demo.daemon = DaemonProcess(daemon_env(demo.settings), demo.workdir / "daemon.log")
 
 
 def _scalar(url: str, query: str) -> Any:
@@ -137,9 +111,9 @@ def _scalar(url: str, query: str) -> Any:
 def _wait(what: str, done: Callable[[], bool], demo: Demo, timeout_s: float = _WAIT_S) -> None:
     deadline = time.monotonic() + timeout_s
     while not done():
-        if demo.daemon is not None and demo.daemon.poll() is not None:
+        if demo.daemon is not None and demo.daemon.process.poll() is not None:
             raise DemoError(
-                f"the daemon exited ({demo.daemon.returncode}) while waiting for "
+                f"the daemon exited ({demo.daemon.process.returncode}) while waiting for "
                 f"{what}; see {demo.workdir / 'daemon.log'}"
             )
         if time.monotonic() > deadline:
@@ -261,7 +235,7 @@ def _summary(
     dead = asyncio.run(_dead_letters(demo.settings))
     timing = _timing(url)
     return {
-        "database": demo.database,
+        "database": demo.scratch.database,
         "exchange": demo.settings.exchange,
         "queues": topology.queue_names(demo.settings),
         "events_published": events,
@@ -308,42 +282,23 @@ def _render(summary: Mapping[str, Any]) -> str:
 
 
 def _clean_up(demo: Demo, keep: bool, say: Callable[[str], None]) -> None:
-    if demo.daemon is not None and demo.daemon.poll() is None:
-        demo.daemon.send_signal(signal.SIGTERM)
-        try:
-            demo.daemon.wait(60)
-        except subprocess.TimeoutExpired:
-            demo.daemon.kill()
+    if demo.daemon is not None:
+        with contextlib.suppress(HarnessError):
+            demo.daemon.terminate(60)
     if keep:
         say(
-            f"kept: database {demo.database}, exchange {demo.settings.exchange}, "
+            f"kept: database {demo.scratch.database}, exchange {demo.settings.exchange}, "
             f"queues {demo.settings.queue}*, logs in {demo.workdir}"
         )
         return
-    with (
-        contextlib.suppress(psycopg.Error),
-        psycopg.connect(demo.server_url, autocommit=True) as conn,
-    ):
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(demo.database))
-        )
+    with contextlib.suppress(psycopg.Error):
+        demo.scratch.drop_database()
     with contextlib.suppress(Exception):
-        asyncio.run(_delete_broker_objects(demo.settings))
+        asyncio.run(demo.scratch.delete_broker_objects())
     for path in sorted(demo.workdir.glob("*")):
         path.unlink()
     demo.workdir.rmdir()
     say("cleaned up")
-
-
-async def _delete_broker_objects(settings: Settings) -> None:
-    connection, _ = await connect_first(settings.amqp_urls)
-    try:
-        channel = await connection.channel()
-        for name in topology.queue_names(settings):
-            await channel.queue_delete(name, if_unused=False, if_empty=False)
-        await channel.exchange_delete(settings.exchange)
-    finally:
-        await connection.close()
 
 
 def _night(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, int]]:

@@ -502,6 +502,16 @@ def _report_stop(taken: Taken) -> None:
         print(f"opdb-ingestd: {taken.stopped_early}", file=sys.stderr)
 
 
+def _scoped_selection(args: argparse.Namespace, verb: str) -> Selection | None:
+    """The letters a destructive action works on; None (and why, on stderr) when it
+    must not run."""
+    selection = _selection(args)
+    if refusal := _needs_scope(args, selection, verb):
+        print(f"opdb-ingestd: {refusal}", file=sys.stderr)
+        return None
+    return selection
+
+
 def _needs_scope(args: argparse.Namespace, selection: Selection, verb: str) -> str | None:
     """Why a destructive action must not run, or None: it needs a filter or --all."""
     if args.all and not selection.is_everything:
@@ -593,9 +603,8 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    selection = _selection(args)
-    if refusal := _needs_scope(args, selection, "replay"):
-        print(f"opdb-ingestd: {refusal}", file=sys.stderr)
+    selection = _scoped_selection(args, "replay")
+    if selection is None:
         return 2
 
     async def work() -> int:
@@ -624,9 +633,8 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
-    selection = _selection(args)
-    if refusal := _needs_scope(args, selection, "purge"):
-        print(f"opdb-ingestd: {refusal}", file=sys.stderr)
+    selection = _scoped_selection(args, "purge")
+    if selection is None:
         return 2
 
     async def work() -> int:

@@ -2,81 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
+from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
 
+from daemon.dev.harness import DaemonProcess, daemon_env
 from daemon.settings import Settings
 
-
-class DaemonProcess:
-    """One ``opdb-ingestd run`` subprocess and its JSON log."""
-
-    def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
-        self.log_path = log_path
-        # The child keeps its own descriptor; ours is closed at once.
-        with log_path.open("ab") as log:
-            self.process = subprocess.Popen(args, env=env, stdout=log, stderr=log)
-
-    def log_records(self) -> list[dict[str, Any]]:
-        records = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                records.append({"event": "unparsed", "line": line})
-        return records
-
-    def wait_for_log(self, predicate: Callable[[dict[str, Any]], bool], timeout_s: float) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if any(predicate(r) for r in self.log_records()):
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
-        tail = self.log_path.read_text(errors="replace")[-3000:]
-        raise AssertionError(f"daemon log never matched (exit {self.process.poll()}):\n{tail}")
-
-    def wait_running(self, timeout_s: float = 30) -> None:
-        self.wait_for_log(
-            lambda r: r.get("event") == "state" and r.get("state") == "running", timeout_s
-        )
-
-    def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 60) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        return self.process.wait(timeout_s)
+__all__ = ["DaemonProcess", "daemon_environment", "run_cli"]
 
 
 def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "OPDB_DATABASE_URL": settings.libpq_url,
-        "OPDB_AMQP_URL": settings.amqp_url.get_secret_value(),
-        "OPDB_EXCHANGE": settings.exchange,
-        "OPDB_QUEUE": settings.queue,
-        "OPDB_BATCH_MAX_MS": str(settings.batch_max_ms),
-        "OPDB_SHUTDOWN_TIMEOUT_S": str(settings.shutdown_timeout_s),
-        "OPDB_RETRY_FIRST_DELAY_MS": str(settings.retry_first_delay_ms),
-        "OPDB_RETRY_MAX_DELAY_MS": str(settings.retry_max_delay_ms),
-        "OPDB_CONTROL_INTERVAL_S": str(settings.control_interval_s),
-    }
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     # A checkout run with PYTHONPATH pointing at it (rather than the installed package)
     # must reach its daemon through scripts too, whose sys.path starts at their folder.
     if "PYTHONPATH" in os.environ:
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    env.update(extra)
-    return env
+        base["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return daemon_env(settings, base, **extra)
 
 
 def run_cli(
@@ -114,7 +63,7 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
         entry = [str(script), "run"] if script else ["-m", "daemon.cli", "run"]
         log_path = tmp_path / f"daemon-{len(started)}.log"
         daemon = DaemonProcess(
-            [sys.executable, *entry], daemon_environment(settings, **extra), log_path
+            daemon_environment(settings, **extra), log_path, [sys.executable, *entry]
         )
         started.append(daemon)
         return daemon
@@ -123,3 +72,14 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
     for daemon in started:
         if daemon.process.poll() is None:
             daemon.stop(signal.SIGKILL, 10)
+
+
+@pytest.fixture
+def private_broker() -> Iterator[PrivateRabbitMQ]:
+    """A RabbitMQ node of this test's own, stopped and removed afterwards; the test is
+    skipped when this machine cannot run one."""
+    try:
+        with private_rabbitmq() as broker:
+            yield broker
+    except PrivateRabbitMQUnavailable as exc:
+        pytest.skip(f"no private RabbitMQ node on this machine: {exc}")

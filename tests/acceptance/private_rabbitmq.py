@@ -156,13 +156,7 @@ class PrivateRabbitMQ:
         for _ in range(_START_ATTEMPTS):
             self.port, self.dist_port = _free_port(), _free_port()
             self.env = self._environment()
-            subprocess.run(
-                [str(BIN / "rabbitmq-server"), "-detached"],
-                env=self.env,
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
+            self._start_detached()
             try:
                 self.ctl("wait", str(self.pid_file), "--timeout", str(_BOOT_TIMEOUT_S))
                 self.wait_answering()
@@ -212,8 +206,8 @@ class PrivateRabbitMQ:
                     break
                 time.sleep(0.05)
 
-    def restart_after_kill(self) -> None:
-        """Boot the same node again (same ports, same data) after :meth:`kill`."""
+    def _start_detached(self) -> None:
+        """Start the node in the background; ``rabbitmqctl wait`` says when it is up."""
         subprocess.run(
             [str(BIN / "rabbitmq-server"), "-detached"],
             env=self.env,
@@ -221,6 +215,10 @@ class PrivateRabbitMQ:
             timeout=60,
             check=False,
         )
+
+    def restart_after_kill(self) -> None:
+        """Boot the same node again (same ports, same data) after :meth:`kill`."""
+        self._start_detached()
         self.ctl("wait", str(self.pid_file), "--timeout", str(_BOOT_TIMEOUT_S))
         self.wait_answering()
 

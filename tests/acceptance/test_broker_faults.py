@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import aio_pika
@@ -32,7 +32,6 @@ from private_rabbitmq import (
     PrivateRabbitMQ,
     PrivateRabbitMQUnavailable,
     private_cluster,
-    private_rabbitmq,
 )
 from support import (
     count,
@@ -273,15 +272,6 @@ async def publish_visits(url: str, exchange: str, ids: range) -> None:
 # -- the broker away and back ----------------------------------------------------------
 
 
-@pytest.fixture
-def private_broker() -> Iterator[PrivateRabbitMQ]:
-    try:
-        with private_rabbitmq() as broker:
-            yield broker
-    except PrivateRabbitMQUnavailable as exc:
-        pytest.skip(f"no private RabbitMQ node on this machine: {exc}")
-
-
 def private_settings(opdb_url: str, broker: PrivateRabbitMQ, **overrides: Any) -> Settings:
     """Settings on this test's database and its private broker (which disappears with
     everything declared on it, so nothing needs deleting)."""
@@ -339,10 +329,9 @@ async def test_broker_stopped_and_started_mid_stream(
     await asyncio.to_thread(broker.start_app)
     back_at = time.time()
     # The broker answers again: how long until an event published now is committed?
-    probe = ReliablePublisher(broker.url, settings.exchange, PROBE, 1, per_second=1)
-    await probe.run()
-    await _time_until(lambda: _has_visit(url, PROBE), 30, "the probe's commit")
-    back_to_commit = time.time() - back_at
+    back_to_commit = await _probe_committed(
+        url, broker.url, settings.exchange, back_at, 30, "the probe's commit"
+    )
 
     await streaming
     await wait_until(lambda: count(url, "pfs_visit") == events + 1, 60, "every event")
@@ -378,6 +367,16 @@ async def test_broker_stopped_and_started_mid_stream(
 
 def _has_visit(url: str, visit_id: int) -> bool:
     return bool(scalar(url, "SELECT count(*) FROM pfs_visit WHERE pfs_visit_id = %s", [visit_id]))
+
+
+async def _probe_committed(
+    url: str, amqp_url: str, exchange: str, since: float, timeout_s: float, what: str
+) -> float:
+    """Publish the probe now; seconds from ``since`` (time.time()) until it is committed."""
+    probe = ReliablePublisher(amqp_url, exchange, PROBE, 1, per_second=1)
+    await probe.run()
+    await _time_until(lambda: _has_visit(url, PROBE), timeout_s, what)
+    return time.time() - since
 
 
 # -- a silent partition ------------------------------------------------------------------
@@ -493,10 +492,9 @@ async def test_silent_partition_is_noticed_within_fifteen_seconds(
         await asyncio.sleep(5)  # partitions last
         healed_at = time.time()
         proxy.heal()
-        probe = ReliablePublisher(broker.url, settings.exchange, PROBE, 1, per_second=1)
-        await probe.run()
-        await _time_until(lambda: _has_visit(url, PROBE), 60, "a commit after the partition")
-        heal_to_commit = time.time() - healed_at
+        heal_to_commit = await _probe_committed(
+            url, broker.url, settings.exchange, healed_at, 60, "a commit after the partition"
+        )
         await streaming
         await wait_until(lambda: count(url, "pfs_visit") == 3001, 60, "every event")
         assert daemon.process.poll() is None
@@ -751,10 +749,9 @@ async def test_cluster_node_of_the_daemon_killed(
 
         killed_at = time.time()
         await asyncio.to_thread(victim.kill)
-        probe = ReliablePublisher(survivor.url, settings.exchange, PROBE, 1, per_second=1)
-        await probe.run()
-        await _time_until(lambda: _has_visit(url, PROBE), 60, "a commit on the other nodes")
-        kill_to_commit = time.time() - killed_at
+        kill_to_commit = await _probe_committed(
+            url, survivor.url, settings.exchange, killed_at, 60, "a commit on the other nodes"
+        )
         await streaming
         await wait_until(lambda: count(url, "pfs_visit") == 3002, 90, "every event")
         await wait_until(lambda: count(url, "tel_status") == 1, 30, "the orphan")

@@ -11,14 +11,14 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from conftest import DaemonProcess, daemon_environment
-from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
+from private_rabbitmq import PrivateRabbitMQ
 from psycopg import sql
 from support import declare_topology, event, insert, publish, queue_depth, scalar, wait_until
 
@@ -306,15 +306,6 @@ def table_fingerprints_without(url: str, table: str, where: str) -> tuple[int, s
         ).fetchone()
     assert row is not None
     return int(row[0]), row[1]
-
-
-@pytest.fixture
-def private_broker() -> Iterator[PrivateRabbitMQ]:
-    try:
-        with private_rabbitmq() as broker:
-            yield broker
-    except PrivateRabbitMQUnavailable as exc:
-        pytest.skip(f"cannot run a private RabbitMQ node: {exc}")
 
 
 @pytest.mark.acceptance

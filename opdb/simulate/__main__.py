@@ -1,0 +1,7 @@
+"""``python -m opdb.simulate``."""
+
+import sys
+
+from opdb.simulate.cli import main
+
+sys.exit(main())
