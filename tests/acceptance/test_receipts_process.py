@@ -40,6 +40,10 @@ def tel_status(sequence: int) -> list[dict[str, Any]]:
     return [insert("tel_status", [{"pfs_visit_id": 1, "status_sequence_id": sequence}])]
 
 
+# A timing target, not a correctness check (receipts' correctness is in
+# tests/integration/test_receipts.py): in the measured runs (make chaos) only, since it
+# depends on the machine and on the publisher sharing its cores.
+@pytest.mark.chaos
 async def test_receipts_within_a_second_at_500_events_per_second(
     visit_settings: Settings, tmp_path: Path, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
