@@ -168,8 +168,14 @@ async def test_restoring_a_backup_and_replaying_the_journal_loses_nothing(
     await asyncio.sleep(1.1)  # the journal's times have a resolution of one second
     between = datetime.datetime.now(datetime.UTC)
     dump = tmp_path / "before.dump"
-    migrated = await asyncio.to_thread(cli, settings, "migrate", "--backup", str(dump))
-    assert migrated.returncode == 0, migrated.stderr
+    # The backup an operator takes (a `migrate --backup` at head does nothing at all).
+    await asyncio.to_thread(
+        subprocess.run,
+        ["pg_dump", "--format=custom", "--file", str(dump), "--dbname", url],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     dumped_at = archive_created_at(dump)
     await asyncio.sleep(1.1)
 
@@ -281,11 +287,8 @@ async def test_a_night_rebuilt_into_an_empty_database_equals_the_live_one_and_re
     )
     migrated = await asyncio.to_thread(cli, on_copy, "migrate", script=NEXT_RELEASE)
     assert migrated.returncode == 0, migrated.stderr
-    refused = await asyncio.to_thread(
-        cli, settings, "journal", "replay", "--night", NIGHT_DATE, "--into", rehearsal
-    )
-    assert refused.returncode == 1
-    assert "Migrate it to this code's revision" in refused.stderr
+    # (The next release's revision is additive, so this release could write there too:
+    # issue 13's revision kinds; the rehearsal is the new release's write path.)
     rehearsed = await asyncio.to_thread(
         journal_cli, settings, "replay", "--night", NIGHT_DATE, into=rehearsal, script=NEXT_RELEASE
     )
