@@ -247,8 +247,9 @@ unset OPDB_TEST_DATABASE_URL OPDB_TEST_AMQP_URL
 export TESTCONTAINERS_RYUK_DISABLED=true
 export PYTHONPATH=$repository${PYTHONPATH:+:$PYTHONPATH}
 if [ $# -eq 0 ]; then
-    # -v: the log names every test that ran against the containers.
-    set -- -v tests/integration tests/migrations
+    # -v: the log names every test that ran against the containers; --durations shows
+    # the slowest steps, the containers' start among them (in the first test's setup).
+    set -- -v --durations=5 tests/integration tests/migrations
 fi
 # In the background, so that a signal to this script runs the clean-up at once instead
 # of after pytest ends; the clean-up stops pytest first.
