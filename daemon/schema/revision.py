@@ -19,7 +19,7 @@ from psycopg import sql
 from sqlalchemy import create_engine, pool
 
 from alembic import command
-from daemon.errors import ConfigurationError
+from daemon.errors import ConfigurationError, IngestError
 from daemon.schema import migrations
 from daemon.settings import Settings, libpq_database_url, sqlalchemy_database_url
 from opdb.urls import mask_url, with_database
@@ -72,7 +72,8 @@ def generate(server_url: str, message: str, kind: str, into: Path | None = None)
     text = path.read_text()
     if _EMPTY_UPGRADE.search(text):
         path.unlink()
-        raise ConfigurationError("the models match the head revision: nothing to generate")
+        # Not a configuration problem (exit 2): there is simply nothing to do (exit 1).
+        raise IngestError("the models match the head revision: nothing to generate")
     path.write_text(text.replace('kind: str = "breaking"', f'kind: str = "{kind}"', 1))
     return path
 

@@ -46,9 +46,13 @@ def import_graph() -> dict[str, set[str]]:
                 if node.level:
                     anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*anchor, *([base] if base else [])])
-                targets.add(base)
-                # `from daemon import writer` imports the module daemon.ingest.writer.
-                targets.update(f"{base}.{alias.name}" for alias in node.names)
+                # `from daemon.ingest import writer` takes the module daemon.ingest.writer;
+                # the package itself counts only for names that are not modules (its
+                # __init__ runs either way, but that is the package's face, not a tie).
+                names = [f"{base}.{alias.name}" for alias in node.names]
+                targets.update(names)
+                if any(name not in modules for name in names):
+                    targets.add(base)
         graph[name] = {t for t in targets if t in modules and t != name}
     return graph
 

@@ -38,6 +38,9 @@ NOT_DEFAULTS: dict[str, Any] = {
     "journal_max_age": "12h",
     "journal_max_bytes": 123456,
     "journal_segment_bytes": 4242,
+    "stall_after_s": 4.5,
+    "stall_give_up_s": 45.0,
+    "log_format": "console",
 }
 
 
