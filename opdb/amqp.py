@@ -49,7 +49,13 @@ async def connect(url: str, **options: Any) -> AbstractConnection:
 
 
 class NoBrokerReachable(ConnectionError):  # noqa: N818 - a condition, named for the reader
-    """Every listed broker failed; the message names each (without credentials)."""
+    """Every listed broker failed; the message names each (without credentials), and
+    ``causes`` keeps each broker's error, so that a refusal (wrong password, missing
+    virtual host) can be told from an outage."""
+
+    def __init__(self, message: str, causes: Sequence[BaseException] = ()) -> None:
+        super().__init__(message)
+        self.causes = list(causes)
 
 
 async def connect_first(
@@ -60,12 +66,14 @@ async def connect_first(
     if not urls:
         raise NoBrokerReachable("no broker URL given")
     failures: list[str] = []
+    causes: list[BaseException] = []
     for step in range(len(urls)):
         index = (start + step) % len(urls)
         try:
             connection = await connect(urls[index], **options)
         except CONNECT_ERRORS as exc:
             failures.append(f"{broker_label(urls[index])}: {exc!r}")
+            causes.append(exc)
             continue
         return connection, index
-    raise NoBrokerReachable("no broker answered: " + "; ".join(failures))
+    raise NoBrokerReachable("no broker answered: " + "; ".join(failures), causes)

@@ -65,7 +65,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opdb import wire
-from opdb.amqp import connect_first
+from opdb.amqp import NoBrokerReachable, connect_first
 from opdb.contract import (
     CONTRACT_VERSION,
     DEFAULT_SITE_TIMEZONE,
@@ -145,6 +145,10 @@ class BrokerRefused(PublishError):  # noqa: N818 - the name says what happened
 
 
 def _refusal(exc: BaseException, where: str, exchange: str) -> BrokerRefused | None:
+    if isinstance(exc, NoBrokerReachable) and exc.causes:
+        # Refused only when every broker refused; one that is merely away may come back.
+        refusals = [_refusal(cause, where, exchange) for cause in exc.causes]
+        return refusals[0] if all(refusals) else None
     if isinstance(exc, aiormq.exceptions.ProbableAuthenticationError):
         return BrokerRefused(
             f"the broker at {where} refused the publisher's login: fix the user and "

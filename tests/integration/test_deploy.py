@@ -694,8 +694,8 @@ def test_ingest_role_has_least_privilege_on_the_bookkeeping(
     ]
     with psycopg.connect(roles.url(url, roles.ingest), autocommit=True) as conn:
         # The daemon's own report, insert then refresh, as it runs it.
-        conn.execute(maintenance._REPORT_SQL.encode(), report.__dict__)
-        conn.execute(maintenance._REPORT_SQL.encode(), report.__dict__)
+        conn.execute(gate._REPORT_SQL.encode(), report.__dict__)
+        conn.execute(gate._REPORT_SQL.encode(), report.__dict__)
         for statement in allowed:
             conn.execute(statement.encode())
             print(f"allowed: {statement}")
