@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 # indexes built concurrently; code built for the revision before keeps writing) or
 # "breaking" (contract: everything else; applied under maintenance). See "Changing the
 # schema" in the README; the lint test holds an additive revision to its word.
-kind: str = "breaking"
+kind: str = "${config.attributes.get('revision_kind', 'breaking')}"
 
 
 def upgrade() -> None:

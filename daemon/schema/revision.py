@@ -52,8 +52,13 @@ def generate(server_url: str, message: str, kind: str, into: Path | None = None)
         engine = create_engine(sqlalchemy_database_url(scratch), poolclass=pool.NullPool)
         try:
             with engine.begin() as connection:
+                config = migrations.alembic_config(connection)
+                # The template writes the kind: rewriting the file afterwards left the
+                # bytecode alembic compiled while generating it (same size, same second)
+                # saying "breaking", and `migrate` believed the stale copy.
+                config.attributes["revision_kind"] = kind
                 written = command.revision(
-                    migrations.alembic_config(connection),
+                    config,
                     message=message,
                     autogenerate=True,
                     rev_id=next_revision_id(),
@@ -74,7 +79,6 @@ def generate(server_url: str, message: str, kind: str, into: Path | None = None)
         path.unlink()
         # Not a configuration problem (exit 2): there is simply nothing to do (exit 1).
         raise IngestError("the models match the head revision: nothing to generate")
-    path.write_text(text.replace('kind: str = "breaking"', f'kind: str = "{kind}"', 1))
     return path
 
 
