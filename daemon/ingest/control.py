@@ -19,8 +19,9 @@ _BLOCKERS_SQL = (
 
 
 class PostgresControl:
-    def __init__(self, conninfo: str) -> None:
+    def __init__(self, conninfo: str, instance_key: str) -> None:
         self._conninfo = conninfo
+        self._instance_key = instance_key
         self._connection: psycopg.AsyncConnection[Any] | None = None
 
     async def _connected(self) -> psycopg.AsyncConnection[Any]:
@@ -30,6 +31,11 @@ class PostgresControl:
                 autocommit=True,
                 connect_timeout=5,
                 application_name="opdb-ingestd control",
+            )
+            # Session-wide, so every report from this connection may touch our row.
+            await self._connection.execute(
+                "SELECT set_config(%s, %s, false)",
+                (gate.INSTANCE_KEY_SETTING, self._instance_key),
             )
         return self._connection
 

@@ -20,7 +20,9 @@ The operators' side (switching, waiting for quiet, migrating) is ``daemon.ops.ma
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
+import secrets
 import socket
 import uuid
 from dataclasses import dataclass
@@ -31,6 +33,21 @@ import psycopg
 
 # A daemon reports every control interval; one silent for this long is gone.
 LIVE_WITHIN_S = 15.0
+
+# A daemon proves a report is its own with a random key set in its control session:
+# row-level security (revision 0006) lets the ingest role add or refresh only the row
+# whose id is derived from the session's key, so daemons sharing the role cannot
+# rewrite each other's reports. The policy computes the same derivation in SQL.
+INSTANCE_KEY_SETTING = "opdb.instance_key"
+
+
+def new_instance_key() -> str:
+    return secrets.token_hex(16)
+
+
+def instance_id_for(key: str) -> uuid.UUID:
+    """The instance id a key owns: the first 16 bytes of its SHA-256."""
+    return uuid.UUID(bytes=hashlib.sha256(key.encode()).digest()[:16])
 
 
 class State(StrEnum):

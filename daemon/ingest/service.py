@@ -19,7 +19,6 @@ import datetime
 import enum
 import functools
 import time
-import uuid
 from collections import Counter, deque
 from dataclasses import dataclass
 
@@ -133,13 +132,14 @@ class IngestService:
         self._consumer: ConsumerPort = (consumer or functools.partial(Consumer, settings))(
             self._on_message
         )
-        self._control: ControlPort = control or PostgresControl(settings.libpq_url)
+        instance_key = gate.new_instance_key()
+        self._instance_id = gate.instance_id_for(instance_key)
+        self._control: ControlPort = control or PostgresControl(settings.libpq_url, instance_key)
         self._gate: Gate | None = None
         self._gate_changed = asyncio.Event()
         self._report_now = asyncio.Event()
         # The control connection is shared by the control loop and start-up.
         self._control_lock = asyncio.Lock()
-        self._instance_id = uuid.uuid4()
         self._started_at = datetime.datetime.now(datetime.UTC)
         self._in_hand = 0
         self._commits: deque[tuple[float, int, int]] = deque()

@@ -33,7 +33,8 @@
 --     statement_timeout 60s and idle_in_transaction_session_timeout 60s. In opdb_ingest:
 --     reads the maintenance switch but cannot change it; appends to the event ledger but
 --     cannot change or delete it; adds its instance report and refreshes its state
---     columns only. What it can still do, and the mitigations: deploy/README.md.
+--     columns only, of its own report only (row-level security of revision 0006, keyed
+--     by a secret of the daemon's session, not by this role). What it can still do, and the mitigations: deploy/README.md.
 --   actor: reads the opDB (SELECT on the tables of public) and draws ids (opdb.ids):
 --     USAGE on the id sequences of opdb_ingest and on the serial sequences of public
 --     (nextval only). Writes no table: data goes through the daemon.

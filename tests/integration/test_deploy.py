@@ -27,7 +27,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from types import ModuleType
@@ -584,9 +584,11 @@ def migrated_by_migrator(roles: Roles, scratch_databases: Callable[..., str]) ->
     return url
 
 
-def fails_for_lack_of_privilege(conn: psycopg.Connection[Any], statement: str) -> bool:
+def fails_for_lack_of_privilege(
+    conn: psycopg.Connection[Any], statement: str, params: dict[str, Any] | None = None
+) -> bool:
     with pytest.raises(errors.InsufficientPrivilege), conn.transaction():
-        conn.execute(statement.encode())
+        conn.execute(statement.encode(), params)
     return True
 
 
@@ -653,14 +655,9 @@ def test_ingest_role_writes_rows_but_cannot_change_the_schema(
         assert fails_for_lack_of_privilege(conn, "ALTER TABLE opdb_ingest.instances ADD z int")
 
 
-def test_ingest_role_has_least_privilege_on_the_bookkeeping(
-    roles: Roles, migrated_by_migrator: str
-) -> None:
-    """Tried as the role: it reads the switch but cannot change it, appends to the ledger
-    but cannot change it, reports itself but cannot delete or re-own reports."""
-    url = migrated_by_migrator
-    report = gate.InstanceReport(
-        instance_id=uuid.uuid4(),
+def _report_of(key: str) -> gate.InstanceReport:
+    return gate.InstanceReport(
+        instance_id=gate.instance_id_for(key),
         queue="q",
         state="running",
         state_reason="",
@@ -672,6 +669,22 @@ def test_ingest_role_has_least_privilege_on_the_bookkeeping(
         events_last_minute=0,
         rows_last_minute=0,
     )
+
+
+def _holding_key(conn: psycopg.Connection[Any], key: str) -> psycopg.Connection[Any]:
+    conn.execute("SELECT set_config(%s, %s, false)", (gate.INSTANCE_KEY_SETTING, key))
+    return conn
+
+
+def test_ingest_role_has_least_privilege_on_the_bookkeeping(
+    roles: Roles, migrated_by_migrator: str
+) -> None:
+    """Tried as the role: it reads the switch but cannot change it, appends to the ledger
+    but cannot change it, reports itself but cannot delete or re-own reports, nor touch
+    another daemon's report although both daemons log in as the same role."""
+    url = migrated_by_migrator
+    own_key, other_key = gate.new_instance_key(), gate.new_instance_key()
+    report, other = _report_of(own_key), _report_of(other_key)
     allowed = [
         "SELECT enabled FROM opdb_ingest.maintenance",
         "INSERT INTO opdb_ingest.event_ledger (event_id, source, sent_at, row_count) "
@@ -692,22 +705,51 @@ def test_ingest_role_has_least_privilege_on_the_bookkeeping(
         "UPDATE opdb_ingest.daemon_instance SET instance_id = gen_random_uuid()",
         "UPDATE opdb_ingest.daemon_instance SET started_at = now()",
     ]
-    with psycopg.connect(roles.url(url, roles.ingest), autocommit=True) as conn:
-        # The daemon's own report, insert then refresh, as it runs it.
-        conn.execute(gate._REPORT_SQL.encode(), report.__dict__)
-        conn.execute(gate._REPORT_SQL.encode(), report.__dict__)
+    ingest_url = roles.url(url, roles.ingest)
+    with (
+        _holding_key(psycopg.connect(ingest_url, autocommit=True), own_key) as conn,
+        _holding_key(psycopg.connect(ingest_url, autocommit=True), other_key) as neighbour,
+    ):
+        # Each daemon's own report, insert then refresh, as it runs it.
+        for _ in range(2):
+            conn.execute(gate._REPORT_SQL.encode(), report.__dict__)
+            neighbour.execute(gate._REPORT_SQL.encode(), other.__dict__)
         for statement in allowed:
             conn.execute(statement.encode())
             print(f"allowed: {statement}")
         for statement in refused:
             assert fails_for_lack_of_privilege(conn, statement), statement
             print(f"refused: {statement}")
+        # The neighbour sees our report but refreshes only its own: an UPDATE finds
+        # nothing else, an upsert onto our id and a report under a forged id are refused.
+        assert neighbour.execute("SELECT count(*) FROM opdb_ingest.daemon_instance").fetchone() == (
+            2,
+        )
+        touched = neighbour.execute(
+            "UPDATE opdb_ingest.daemon_instance SET state = 'gone' RETURNING instance_id"
+        ).fetchall()
+        assert touched == [(other.instance_id,)]
+        assert fails_for_lack_of_privilege(neighbour, gate._REPORT_SQL, report.__dict__)
+        forged = replace(other, instance_id=uuid.uuid4())
+        assert fails_for_lack_of_privilege(neighbour, gate._REPORT_SQL, forged.__dict__)
+        print("refused: refreshing or forging another daemon's report")
+        # A session that never set a key (an old daemon, psql) adds no report at all.
+        with psycopg.connect(ingest_url, autocommit=True) as keyless:
+            assert fails_for_lack_of_privilege(keyless, gate._REPORT_SQL, forged.__dict__)
+            touched = keyless.execute(
+                "UPDATE opdb_ingest.daemon_instance SET state = 'x' RETURNING 1"
+            ).fetchall()
+            assert touched == []
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT enabled FROM opdb_ingest.maintenance").fetchone() == (False,)
         assert conn.execute("SELECT count(*) FROM opdb_ingest.event_ledger").fetchone() == (1,)
-        assert conn.execute("SELECT host FROM opdb_ingest.daemon_instance").fetchone() == (
-            report.host,
+        states = dict(
+            conn.execute("SELECT instance_id, state FROM opdb_ingest.daemon_instance").fetchall()
         )
+        assert states == {report.instance_id: "stalled", other.instance_id: "gone"}
+        assert conn.execute("SELECT DISTINCT host FROM opdb_ingest.daemon_instance").fetchall() == [
+            (report.host,)
+        ]
 
 
 def test_runbook_for_an_existing_opdb_owned_by_another_role(
