@@ -495,6 +495,24 @@ _JSON_TYPE_NAMES: Final = {
 }
 
 
+# Why the envelope is refused, by pydantic error type (any other: pydantic's message).
+_ENVELOPE_WHY: Final = {
+    "missing": "is missing",
+    "extra_forbidden": "is not a key of the contract",
+    "too_short": "must not be empty",
+    "is_instance_of": "must be a JSON object",
+    "string_pattern_mismatch": f"must match {SOURCE_PATTERN}",
+}
+# Why a row's value is refused, by pydantic error type, filled in from the error's ctx
+# (any other type: pydantic's message). The only pattern on values is the one refusing NUL.
+_VALUE_WHY: Final = {
+    "less_than_equal": "out of range, must be <= {le}",
+    "greater_than_equal": "out of range, must be >= {ge}",
+    "string_pattern_mismatch": "string contains a NUL character, which PostgreSQL cannot store",
+    "string_too_long": "string longer than {max_length} characters",
+}
+
+
 def _loc_text(loc: Sequence[int | str]) -> str:
     text = ""
     for part in loc:
@@ -510,18 +528,7 @@ def _envelope_detail(exc: ValidationError) -> str:
     error = errors[0]
     kind = error["type"]
     where = _loc_text(error["loc"])
-    if kind == "missing":
-        why = "is missing"
-    elif kind == "extra_forbidden":
-        why = "is not a key of the contract"
-    elif kind == "too_short":
-        why = "must not be empty"
-    elif kind == "is_instance_of":
-        why = "must be a JSON object"
-    elif kind == "string_pattern_mismatch":
-        why = f"must match {SOURCE_PATTERN}"
-    else:
-        why = _sentence(error["msg"])
+    why = _ENVELOPE_WHY[kind] if kind in _ENVELOPE_WHY else _sentence(error["msg"])
     if kind not in {"missing", "extra_forbidden"}:
         why += f", got {_echo(error['input'])}"
     more = f" ({len(errors)} envelope errors, first shown)" if len(errors) > 1 else ""
@@ -553,14 +560,8 @@ def _row_error_text(error: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         return f"{where}: null is not allowed " + (
             "(the column is NOT NULL)" if len(loc) == 2 else "in an array"
         )
-    if kind == "less_than_equal":
-        why = f"out of range, must be <= {error['ctx']['le']}"
-    elif kind == "greater_than_equal":
-        why = f"out of range, must be >= {error['ctx']['ge']}"
-    elif kind == "string_pattern_mismatch":
-        why = "string contains a NUL character, which PostgreSQL cannot store"
-    elif kind == "string_too_long":
-        why = f"string longer than {error['ctx']['max_length']} characters"
+    if kind in _VALUE_WHY:
+        why = _VALUE_WHY[kind].format(**error.get("ctx", {}))
     else:
         why = _sentence(error["msg"])
     return f"{where}: {why}, got {_echo(value)}"

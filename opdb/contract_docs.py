@@ -670,34 +670,26 @@ def stale_files(out_dir: Path, metadata: sa.MetaData | None = None) -> list[str]
 
 def write_files(out_dir: Path, metadata: sa.MetaData | None = None) -> list[Path]:
     """Write every document into ``out_dir`` (created if needed); return the paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in generate(metadata).items():
-        path = out_dir / name
-        path.write_text(text, encoding="utf-8", newline="\n")
-        paths.append(path)
-    return paths
+    return generated.write_texts(out_dir, generate(metadata))
+
+
+def _write(out_dir: Path) -> int:
+    for path in write_files(out_dir):
+        print(f"wrote {path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m opdb.contract_docs [--out DIR] [--check]``."""
-    args = generated.parser(
-        REGENERATE_COMMAND,
-        "Generate the contract documents (JSON Schema, AsyncAPI) from the models.",
-        DEFAULT_OUT_DIR,
-    ).parse_args(argv)
-    out_dir: Path = args.out
-    if args.check:
-        return generated.report_check(
-            "contract documents",
-            out_dir,
-            stale_files(out_dir),
-            REGENERATE_COMMAND,
-            DEFAULT_OUT_DIR,
-        )
-    for path in write_files(out_dir):
-        print(f"wrote {path}")
-    return 0
+    return generated.main(
+        argv,
+        prog=REGENERATE_COMMAND,
+        description="Generate the contract documents (JSON Schema, AsyncAPI) from the models.",
+        default_out=DEFAULT_OUT_DIR,
+        what="contract documents",
+        stale=stale_files,
+        write=_write,
+    )
 
 
 if __name__ == "__main__":

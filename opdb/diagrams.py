@@ -412,13 +412,7 @@ def write_dot_files(
     families: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write the DOT files into ``out_dir`` (created if needed); return their paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in generate(metadata, families).items():
-        path = out_dir / name
-        path.write_text(text, encoding="utf-8", newline="\n")
-        paths.append(path)
-    return paths
+    return generated.write_texts(out_dir, generate(metadata, families))
 
 
 class GraphvizMissingError(RuntimeError):
@@ -454,21 +448,19 @@ def render(dot_files: Sequence[Path], dot: str | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m opdb.diagrams [--out DIR] [--check]``."""
-    args = generated.parser(
-        REGENERATE_COMMAND,
-        "Generate the opDB schema diagrams (Graphviz DOT, SVG, PDF) from the models.",
-        Path(DEFAULT_OUT_DIR),
-    ).parse_args(argv)
-    out_dir: Path = args.out
-    if args.check:
-        return generated.report_check(
-            "schema diagrams",
-            out_dir,
-            stale_files(out_dir),
-            REGENERATE_COMMAND,
-            Path(DEFAULT_OUT_DIR),
-        )
+    return generated.main(
+        argv,
+        prog=REGENERATE_COMMAND,
+        description="Generate the opDB schema diagrams (Graphviz DOT, SVG, PDF) from the models.",
+        default_out=Path(DEFAULT_OUT_DIR),
+        what="schema diagrams",
+        stale=stale_files,
+        write=_write,
+    )
 
+
+def _write(out_dir: Path) -> int:
+    """Write the DOT files and render them; 2 without Graphviz, 1 if it fails."""
     try:
         dot = find_dot()
     except GraphvizMissingError as error:

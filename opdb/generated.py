@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
@@ -41,3 +42,35 @@ def report_check(
         regenerate += f" --out {out_dir}"
     print(f"regenerate them with: {regenerate}", file=sys.stderr)
     return 1
+
+
+def main(
+    argv: list[str] | None,
+    *,
+    prog: str,
+    description: str,
+    default_out: Path,
+    what: str,
+    stale: Callable[[Path], list[str]],
+    write: Callable[[Path], int],
+) -> int:
+    """``PROG [--out DIR] [--check]``: ``--check`` reports the ``stale`` files of DIR,
+    otherwise ``write`` generates them there and returns the exit status. ``prog`` is
+    also the command that regenerates the files."""
+    args = parser(prog, description, default_out).parse_args(argv)
+    out_dir: Path = args.out
+    if args.check:
+        return report_check(what, out_dir, stale(out_dir), prog, default_out)
+    return write(out_dir)
+
+
+def write_texts(out_dir: Path, texts: Mapping[str, str]) -> list[Path]:
+    """Write each text into ``out_dir`` (created if needed) under its file name, with
+    ``\n`` line ends on every platform; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in texts.items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8", newline="\n")
+        paths.append(path)
+    return paths

@@ -84,20 +84,8 @@ _CREATED_AT = "2026-11-24T01:02:03"
 # Stands for sent_at in events encoded ahead of time, replaced when they are published.
 _SENT_AT_PLACEHOLDER = b"SENT_AT_AT_PUBLISH"
 
-_MCS_DATA_COLUMNS = (
-    "mcs_frame_id",
-    "spot_id",
-    "mcs_center_x_pix",
-    "mcs_center_y_pix",
-    "mcs_second_moment_x_pix",
-    "mcs_second_moment_y_pix",
-    "mcs_second_moment_xy_pix",
-    "bgvalue",
-    "peakvalue",
-    "flags",
-    "flux",
-    "fluxerr",
-)
+# Every column of mcs_data, in table order: the rows of a bulk event and of the COPY run.
+_MCS_DATA_COLUMNS = tuple(column.name for column in Base.metadata.tables["mcs_data"].columns)
 
 _TARGETS = {
     "small_vs_bare": 0.85,

@@ -49,8 +49,8 @@ from daemon.errors import IngestError
 from daemon.ingest.consumer import BROKER_ERRORS
 from daemon.ingest.deadletter import copy_of
 from daemon.logs import mask_secrets
-from daemon.settings import Settings, mask_url
-from opdb.amqp import NoBrokerReachable, connect_first
+from daemon.ops import broker
+from daemon.settings import Settings
 from opdb.contract import Reason
 from opdb.wire import (
     ATTEMPTS_HEADER,
@@ -345,35 +345,20 @@ class DeadLetterQueue:
         self._taken: list[Held] = []
 
     async def __aenter__(self) -> DeadLetterQueue:
-        urls = self._settings.amqp_urls
-        try:
-            self._connection, _ = await connect_first(
-                urls,
-                timeout=10,
-                client_properties={"connection_name": f"opdb-ingestd dlq {self._settings.queue}"},
-            )
-            self._channel = await self._connection.channel(publisher_confirms=False)
-        except (NoBrokerReachable, *BROKER_ERRORS) as exc:
-            await self._close()
-            where = ", ".join(mask_url(url) for url in urls)
-            raise DeadLetterError(
-                f"cannot connect to RabbitMQ at {where}: {mask_secrets(repr(exc))}"
-            ) from exc
+        async def open_channel(connection: AbstractConnection) -> None:
+            self._channel = await connection.channel(publisher_confirms=False)
+
+        self._connection = await broker.connect(
+            self._settings, f"dlq {self._settings.queue}", DeadLetterError, open_channel
+        )
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
         # Whatever was not settled goes back. On an error path the close alone would do
         # it, but giving back explicitly keeps the normal path independent of that.
         await self.give_back()
-        await self._close()
-
-    async def _close(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await asyncio.wait_for(connection.close(), 10)
-            except (*BROKER_ERRORS, asyncio.CancelledError):
-                pass  # the broker requeues everything unacked of a dropped connection
+        await broker.close(connection)
 
     async def take(self, limit: int) -> Taken:
         """Take up to ``limit`` dead letters, unacknowledged, until the queue is empty."""

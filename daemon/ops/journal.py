@@ -35,10 +35,9 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-import aio_pika
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
 
@@ -46,6 +45,7 @@ from daemon.errors import IngestError
 from daemon.ingest.consumer import BROKER_ERRORS
 from daemon.ingest.writer import TransientDatabaseError, Writer, WritesGated
 from daemon.logs import mask_secrets
+from daemon.ops import broker
 from daemon.schema import migrations
 from daemon.settings import Settings, libpq_database_url, mask_url
 from opdb.contract import Contract, Event, EventRejected, Reason
@@ -161,43 +161,30 @@ class Journal:
         self._connection: AbstractConnection | None = None
 
     async def __aenter__(self) -> Journal:
-        url = self._settings.amqp_url.get_secret_value()
-        try:
-            self._connection = await aio_pika.connect(
-                url,
-                timeout=10,
-                client_properties={
-                    "connection_name": f"opdb-ingestd journal {self._settings.journal_queue}"
-                },
-            )
-            channel = await self._connection.channel()
+        queue = self._settings.journal_queue
+
+        async def check_journal(connection: AbstractConnection) -> None:
+            channel = await connection.channel()
             try:
-                await channel.declare_queue(self._settings.journal_queue, passive=True)
+                await channel.declare_queue(queue, passive=True)
+            except aiormq.exceptions.ChannelNotFoundEntity:
+                raise JournalError(
+                    f"journal {queue!r} does not exist on this broker: check OPDB_QUEUE (the "
+                    "journal is declared by `opdb-ingestd run` and by the deployment's "
+                    "definitions)"
+                ) from None
             finally:
                 with contextlib.suppress(*BROKER_ERRORS):
                     await channel.close()
-        except aiormq.exceptions.ChannelNotFoundEntity:
-            await self._close()
-            raise JournalError(
-                f"journal {self._settings.journal_queue!r} does not exist on this broker: "
-                "check OPDB_QUEUE (the journal is declared by `opdb-ingestd run` and by "
-                "the deployment's definitions)"
-            ) from None
-        except BROKER_ERRORS as exc:
-            await self._close()
-            raise JournalError(
-                f"cannot connect to RabbitMQ at {mask_url(url)}: {mask_secrets(repr(exc))}"
-            ) from exc
+
+        self._connection = await broker.connect(
+            self._settings, f"journal {queue}", JournalError, check_journal
+        )
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        await self._close()
-
-    async def _close(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is not None:
-            with contextlib.suppress(*BROKER_ERRORS, asyncio.CancelledError):
-                await asyncio.wait_for(connection.close(), 10)
+        await broker.close(connection)
 
     async def _channel(self, prefetch: int) -> AbstractChannel:
         assert self._connection is not None
@@ -648,23 +635,31 @@ def _say(line: str) -> None:
     print(f"opdb-ingestd journal: {line}", file=sys.stderr, flush=True)
 
 
-def _run(work: Coroutine[Any, Any, int]) -> int:
+class _Result(Protocol):
+    def as_json(self) -> dict[str, Any]: ...
+
+
+_R = TypeVar("_R", bound=_Result)
+
+
+def _run(work: Coroutine[Any, Any, _R], as_json: bool, render: Callable[[_R], str]) -> int:
+    """Run an action and print its result, as JSON or as text; broker trouble anywhere
+    becomes one clear error (exit 1)."""
+
+    async def run_and_print() -> int:
+        result = await work
+        print(json.dumps(result.as_json(), indent=2) if as_json else render(result))
+        return 0
+
     try:
-        return asyncio.run(work)
+        return asyncio.run(run_and_print())
     except BROKER_ERRORS as exc:
         raise JournalError(f"RabbitMQ: {mask_secrets(repr(exc))}") from exc
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    async def work() -> int:
-        listing = await collect_listing(settings, args.start, args.to)
-        if args.json:
-            print(json.dumps(listing.as_json(), indent=2))
-        else:
-            print(render_listing(listing, settings))
-        return 0
-
-    return _run(work())
+    listing = collect_listing(settings, args.start, args.to)
+    return _run(listing, args.json, lambda listed: render_listing(listed, settings))
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
@@ -689,16 +684,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         )
     _say(f"replaying {settings.journal_queue} into {where}")
     replayer = _Replayer(settings, plan, _say)
-
-    async def work() -> int:
-        report = await replayer.run()
-        if args.json:
-            print(json.dumps(report.as_json(), indent=2))
-        else:
-            print(render_report(report, where))
-        return 0
-
-    return _run(work())
+    return _run(replayer.run(), args.json, lambda report: render_report(report, where))
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -20,22 +20,18 @@ from conftest import DaemonProcess
 from support import declare_topology, event, insert, publish, queue_depth, scalar, wait_until
 
 from daemon.settings import Settings
+from opdb.models import Base
 
 pytestmark = pytest.mark.acceptance
 
 PEAK_RSS_LIMIT_MB = 300
 BIG_BODY_BYTES = 15 * 1024 * 1024
 _VISIT = 1
-_MCS_COLUMNS = (
-    "mcs_center_x_pix",
-    "mcs_center_y_pix",
-    "mcs_second_moment_x_pix",
-    "mcs_second_moment_y_pix",
-    "mcs_second_moment_xy_pix",
-    "bgvalue",
-    "peakvalue",
-    "flux",
-    "fluxerr",
+# The float columns of mcs_data, in table order (the ids and flags are formatted apart).
+_MCS_COLUMNS = tuple(
+    column.name
+    for column in Base.metadata.tables["mcs_data"].columns
+    if column.name not in {"mcs_frame_id", "spot_id", "flags"}
 )
 
 

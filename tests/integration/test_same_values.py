@@ -151,17 +151,11 @@ def gen2(opdb: Any) -> None:
 def mcs_frame(frame_id: int, spots: int, rng: np.random.Generator) -> Any:
     """The MCS actor's centroid frame: one float64 array, ids included, NaN centroids
     for lost spots and the spot_id -1 sentinel."""
+    # Every column of mcs_data but the two flux ones, in table order (positions matter below).
     names = [
-        "mcs_frame_id",
-        "spot_id",
-        "mcs_center_x_pix",
-        "mcs_center_y_pix",
-        "mcs_second_moment_x_pix",
-        "mcs_second_moment_y_pix",
-        "mcs_second_moment_xy_pix",
-        "bgvalue",
-        "peakvalue",
-        "flags",
+        column.name
+        for column in Base.metadata.tables["mcs_data"].columns
+        if column.name not in {"flux", "fluxerr"}
     ]
     data = np.empty((spots, len(names)), dtype="f8")
     data[:, 0] = frame_id
