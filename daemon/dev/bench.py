@@ -347,6 +347,9 @@ def _profile_area(leaf: str) -> str:
     """Where a sample's leaf frame lives: idle, a library, or one of our modules."""
     if leaf.endswith("Selector.select (selectors.py)"):
         return "idle: epoll wait (broker or PostgreSQL)"
+    if leaf.endswith("Runner.run (asyncio/runners.py)"):
+        # Under uvloop the loop is C: its epoll wait and callbacks end the stack here.
+        return "idle or uvloop's own C code (epoll wait, transports)"
     where = leaf.rpartition("(")[2].rstrip(")")
     if where.startswith(("daemon/", "opdb/")):
         return where.rsplit(".", 1)[0]
@@ -372,7 +375,8 @@ def summarise_collapsed(path: Path, top: int = 15) -> dict[str, Any]:
         if not stack or not count_text.isdigit():
             continue
         samples = int(count_text)
-        if "run_forever" not in stack:
+        # run_forever: asyncio's loop; under uvloop (the daemon's default) its run().
+        if "run_forever" not in stack and "(uvloop/" not in stack:
             skipped += samples
             continue
         total += samples

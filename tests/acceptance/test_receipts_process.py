@@ -40,10 +40,9 @@ def tel_status(sequence: int) -> list[dict[str, Any]]:
     return [insert("tel_status", [{"pfs_visit_id": 1, "status_sequence_id": sequence}])]
 
 
-# A timing target, not a correctness check (receipts' correctness is in
-# tests/integration/test_receipts.py): in the measured runs (make chaos) only, since it
-# depends on the machine and on the publisher sharing its cores.
-@pytest.mark.chaos
+# A timing target (receipts' correctness is in tests/integration/test_receipts.py): on a
+# quiet two-core machine p99 is 0.12-0.20 s; under a second concurrent test run it grew
+# to 2 s, all of it in the broker's confirms, so run it on its own.
 async def test_receipts_within_a_second_at_500_events_per_second(
     visit_settings: Settings, tmp_path: Path, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
