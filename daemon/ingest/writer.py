@@ -36,7 +36,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
-    Executable,
     Float,
     Integer,
     MetaData,
@@ -52,6 +51,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.types import TypeEngine
 
 from daemon.errors import IngestError
@@ -62,8 +62,9 @@ from opdb.locks import WRITE_LOCK_KEY
 from opdb.receipts import GeneratedKey, key_document, key_from_document
 from opdb.urls import sqlalchemy_database_url
 
-# Identifiers quoted by the dialect the statements run on.
-_QUOTE = PGDialectAsync_psycopg().identifier_preparer  # type: ignore[no-untyped-call]
+# The dialect the statements are compiled for, and its identifier quoting.
+_DIALECT = PGDialectAsync_psycopg()  # type: ignore[no-untyped-call]
+_QUOTE = _DIALECT.identifier_preparer
 
 # The bookkeeping statements below are fixed text and run on the psycopg connection
 # under SQLAlchemy's, in the same transaction: each statement executed through
@@ -268,8 +269,8 @@ class Writer:
         self._plans = {t.name: _TablePlan.of(t) for t in metadata.sorted_tables}
         self._table_order = {name: i for i, name in enumerate(self._plans)}
         self._engine = _engine(conninfo, connect_timeout_s)
-        # One statement object per shape, so SQLAlchemy's compiled cache finds it at once.
-        self._statements: dict[tuple[str, Op, tuple[str, ...]], Executable] = {}
+        # Each shape's Core statement, compiled once to the dialect's SQL text.
+        self._statements: dict[tuple[str, Op, tuple[str, ...]], str] = {}
         self._copy_statements: dict[tuple[str, tuple[str, ...]], str] = {}
         self._connection: AsyncConnection | None = None
         self._driver: psycopg.AsyncConnection[Any] | None = None
@@ -466,7 +467,7 @@ class Writer:
             fresh = {row[0] for row in await cursor.fetchall()}
             new_indices = [i for i in indices if events[i].id in fresh]
             for group in self._groups(events, new_indices, filled):
-                await self._execute(connection, cursor, group)
+                await self._execute(cursor, group)
                 rows_by_table[group.plan.table.name] += len(group.rows)
             repeated = [i for i in keyed if events[i].id not in fresh]
             earlier: dict[Any, Any] = {}
@@ -586,31 +587,37 @@ class Writer:
                 group.owners.append(index)
         yield from current.values()
 
-    async def _execute(
-        self, connection: AsyncConnection, cursor: psycopg.AsyncCursor[Any], group: _Group
-    ) -> None:
+    async def _execute(self, cursor: psycopg.AsyncCursor[Any], group: _Group) -> None:
         if group.op is Op.INSERT and len(group.rows) >= self._copy_min_rows:
             await self._copy(cursor, group)
         elif group.op is Op.UPDATE:
-            await self._update(connection, group)
+            await self._update(cursor, group)
         else:
-            statement = self._statement(group)
-            names = _bind_names(group.columns)
             # An executemany: psycopg 3 pipelines it, one statement per row without a
             # round trip each, so upserts of one key apply in order and the last wins.
             # SQLAlchemy's insertmanyvalues (multi-row VALUES pages) cost three to five
             # times the client CPU per row here (measured).
-            await connection.execute(
-                statement, [dict(zip(names, row, strict=True)) for row in group.rows]
-            )
+            await cursor.executemany(self._statement(group), self._params(group))
 
-    def _statement(self, group: _Group) -> Executable:
-        """The Core statement for a group's shape, built once per shape."""
+    def _statement(self, group: _Group) -> str:
+        """The SQL text of a group's Core statement, compiled once per shape. It runs on
+        the driver's cursor in SQLAlchemy's transaction: executing it through
+        SQLAlchemy's async layer cost 0.2-0.5 ms more client CPU per statement
+        (measured), most of a one-event batch's own work. Its bind processing is not
+        lost: booleans arrive as booleans (the contract is strict), arrays as lists,
+        and JSON documents are wrapped as for COPY."""
         shape = (group.plan.table.name, group.op, group.columns)
         statement = self._statements.get(shape)
         if statement is None:
-            statement = self._statements[shape] = _statement(group.plan, group.op, group.columns)
+            compiled = _statement(group.plan, group.op, group.columns).compile(dialect=_DIALECT)
+            statement = self._statements[shape] = str(compiled)
         return statement
+
+    @staticmethod
+    def _params(group: _Group) -> list[dict[str, Any]]:
+        names = _bind_names(group.columns)
+        plan, columns = group.plan, group.columns
+        return [dict(zip(names, plan.copy_row(row, columns), strict=True)) for row in group.rows]
 
     async def _copy(self, cursor: psycopg.AsyncCursor[Any], group: _Group) -> None:
         # Binary COPY: no text formatting of floats on our side, no parsing on the
@@ -633,19 +640,19 @@ class Writer:
                 for row in group.rows:
                     await copy.write_row(row)
 
-    async def _update(self, connection: AsyncConnection, group: _Group) -> None:
+    async def _update(self, cursor: psycopg.AsyncCursor[Any], group: _Group) -> None:
         statement = self._statement(group)
-        names = _bind_names(group.columns)
-        params = [dict(zip(names, row, strict=True)) for row in group.rows]
-        # Keys are primary keys: each row updates one row or none.
-        updated = await connection.execute(statement, params)
-        if updated.rowcount == len(params):
+        params = self._params(group)
+        # Keys are primary keys: each row updates one row or none. psycopg's executemany
+        # counts the rows all its statements touched.
+        await cursor.executemany(statement, params)
+        if cursor.rowcount == len(params):
             return
         # Some row was missing: find the first, one statement at a time (the
         # transaction is rolled back right after, and an UPDATE to the same values is
         # idempotent).
         for row_number, row_params in enumerate(params):
-            if (await connection.execute(statement, row_params)).rowcount == 0:
+            if (await cursor.execute(statement, row_params)).rowcount == 0:
                 key_values = ", ".join(
                     f"{c}={group.rows[row_number][group.columns.index(c)]!r}"
                     for c in group.plan.key
@@ -697,7 +704,7 @@ def _bind_names(columns: tuple[str, ...]) -> tuple[str, ...]:
 _JSON_OR_NULL = JSONB(none_as_null=True)
 
 
-def _statement(plan: _TablePlan, op: Op, columns: tuple[str, ...]) -> Executable:
+def _statement(plan: _TablePlan, op: Op, columns: tuple[str, ...]) -> Insert | Update:
     table = plan.table
     if op is Op.UPDATE:
         assignments = [c for c in columns if c not in plan.key]
