@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib
 import logging
 import os
@@ -167,6 +168,12 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     )
 
     service = IngestService(settings, Notifier())
+    # Everything built so far (modules, models, the contract's validators: over 100k
+    # objects) lives as long as the process. Frozen, the collector stops walking it: a
+    # full collection took ~65 ms, and every event in flight waited for it (the p99 of
+    # the 500 events/s latency).
+    gc.collect()
+    gc.freeze()
 
     async def serve() -> None:
         stop = asyncio.Event()
