@@ -10,8 +10,11 @@ import json
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,6 +53,44 @@ def body(envelope: Mapping[str, Any] | bytes) -> bytes:
     return envelope if isinstance(envelope, bytes) else json.dumps(envelope).encode()
 
 
+@contextlib.asynccontextmanager
+async def amqp_connection(
+    amqp_url: str, **options: Any
+) -> AsyncIterator[aio_pika.abc.AbstractConnection]:
+    """A connection of its own (``options`` go to ``aio_pika.connect``), closed on exit."""
+    connection = await aio_pika.connect(amqp_url, **options)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def amqp_channel(
+    amqp_url: str, **options: Any
+) -> AsyncIterator[aio_pika.abc.AbstractChannel]:
+    """A channel (with publisher confirms, aio_pika's default) on a connection of its
+    own, closed on exit."""
+    async with amqp_connection(amqp_url, **options) as connection:
+        yield await connection.channel()
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on (at the time of asking)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_get(url: str) -> tuple[int, str]:
+    """The status and body of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+            return int(response.status), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return int(error.code), error.read().decode()
+
+
 async def publish(
     amqp_url: str,
     exchange: str,
@@ -58,10 +99,8 @@ async def publish(
     in_flight: int = 200,
 ) -> int:
     """Publish persistent messages with confirms; returns how many were confirmed."""
-    connection = await aio_pika.connect(amqp_url)
     sent = 0
-    try:
-        channel = await connection.channel(publisher_confirms=True)
+    async with amqp_channel(amqp_url) as channel:
         target = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
         pending: list[Any] = []
         for envelope in envelopes:
@@ -77,8 +116,6 @@ async def publish(
                 pending = []
         await asyncio.gather(*pending)
         sent += len(pending)
-    finally:
-        await connection.close()
     return sent
 
 
@@ -92,9 +129,7 @@ async def publish_paced(
     """Publish at a steady rate, in small confirmed bursts, as live actors would."""
     burst = max(1, int(per_second / 20))
     started = time.monotonic()
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel(publisher_confirms=True)
+    async with amqp_channel(amqp_url) as channel:
         target = await channel.get_exchange(exchange)
         for sent in range(0, len(envelopes), burst):
             await asyncio.gather(
@@ -109,29 +144,20 @@ async def publish_paced(
             ahead = started + (sent + burst) / per_second - time.monotonic()
             if ahead > 0:
                 await asyncio.sleep(ahead)
-    finally:
-        await connection.close()
     return len(envelopes)
 
 
 async def declare_topology(settings: Settings) -> None:
     """Create the daemon's exchange and queues, as a deployment's definitions would,
     so that events published before any daemon started are kept."""
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value())
-    try:
+    async with amqp_connection(settings.amqp_url.get_secret_value()) as connection:
         await topology.declare(connection, await connection.channel(), settings)
-    finally:
-        await connection.close()
 
 
 async def queue_depth(amqp_url: str, queue: str) -> int:
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
+    async with amqp_channel(amqp_url) as channel:
         declared = await channel.declare_queue(queue, passive=True)
         return declared.declaration_result.message_count or 0
-    finally:
-        await connection.close()
 
 
 async def take_all(
@@ -141,9 +167,7 @@ async def take_all(
     arrived, or whatever came within ``wait_s``."""
     deadline = time.monotonic() + wait_s
     taken: list[aio_pika.abc.AbstractIncomingMessage] = []
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
+    async with amqp_channel(amqp_url) as channel:
         declared = await channel.declare_queue(queue, passive=True)
         while True:
             message = await declared.get(fail=False, no_ack=True)
@@ -155,14 +179,18 @@ async def take_all(
                 return taken
             else:
                 await asyncio.sleep(0.1)
-    finally:
-        await connection.close()
 
 
 def scalar(url: str, query: str, params: Sequence[Any] = ()) -> Any:
     with psycopg.connect(url) as conn:
         row = conn.execute(query, params).fetchone()  # type: ignore[arg-type]
     return None if row is None else row[0]
+
+
+def add_visit(url: str, pfs_visit_id: int = 1) -> None:
+    """The visit that the tests' rows hang from (tel_status and most tables refer to one)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (%s)", (pfs_visit_id,))
 
 
 def count(url: str, table: str) -> int:

@@ -9,14 +9,16 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
+from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
 from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
+from support import add_visit
 
 from daemon.dev.harness import DaemonProcess, daemon_env
+from daemon.schema import migrations
 from daemon.settings import Settings
 
-__all__ = ["DaemonProcess", "daemon_environment", "run_cli"]
+__all__ = ["DaemonProcess", "daemon_environment", "migrated_opdb", "run_cli"]
 
 
 def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
@@ -48,8 +50,7 @@ def run_cli(
 def visit_settings(make_settings: Callable[..., Settings]) -> Settings:
     """Settings whose daemons report every 0.2 s, on a database holding visit 1."""
     settings = make_settings(control_interval_s=0.2)
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     return settings
 
 
@@ -83,3 +84,22 @@ def private_broker() -> Iterator[PrivateRabbitMQ]:
             yield broker
     except PrivateRabbitMQUnavailable as exc:
         pytest.skip(f"no private RabbitMQ node on this machine: {exc}")
+
+
+@pytest.fixture
+def pg_cluster() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL cluster of this test's own, stopped and removed afterwards; the test
+    is skipped when this machine cannot run one."""
+    try:
+        with private_postgres() as cluster:
+            yield cluster
+    except PrivatePostgresUnavailable as exc:
+        pytest.skip(f"cannot run a private PostgreSQL cluster: {exc}")
+
+
+def migrated_opdb(cluster: PrivatePostgres) -> str:
+    """The URL of a database ``opdb`` at head on ``cluster``, holding visit 1."""
+    url = cluster.create_database("opdb")
+    migrations.upgrade(url)
+    add_visit(url)
+    return url

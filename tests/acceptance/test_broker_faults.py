@@ -34,6 +34,8 @@ from private_rabbitmq import (
     private_cluster,
 )
 from support import (
+    amqp_channel,
+    amqp_connection,
     count,
     declare_topology,
     event,
@@ -142,14 +144,10 @@ async def _consumers(url: str, queue: str) -> int:
 
 
 async def _delete_queue(url: str, queue: str) -> None:
-    connection = await aio_pika.connect(url)
-    try:
-        channel = await connection.channel()
+    async with amqp_channel(url) as channel:
         declared = await channel.declare_queue(queue, passive=True)
         # Quorum queues refuse a delete with the default if_unused/if_empty.
         await declared.delete(if_unused=False, if_empty=False)
-    finally:
-        await connection.close()
 
 
 async def _time_until(
@@ -531,8 +529,7 @@ def _bad_body(n: int) -> bytes:
 
 
 async def _publish_bodies(url: str, exchange: str, bodies: list[bytes]) -> None:
-    connection = await aio_pika.connect(url)
-    try:
+    async with amqp_connection(url) as connection:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
         target = await channel.get_exchange(exchange)
         for start in range(0, len(bodies), 200):
@@ -546,8 +543,6 @@ async def _publish_bodies(url: str, exchange: str, bodies: list[bytes]) -> None:
                     for b in bodies[start : start + 200]
                 )
             )
-    finally:
-        await connection.close()
 
 
 ALARMS = {

@@ -27,14 +27,10 @@ scenarios without touching the daemon's code.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
-import socket
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -64,14 +60,17 @@ from chaos_harness import (
     watching,
 )
 from conftest import DaemonProcess, run_cli
-from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
+from private_postgres import PrivatePostgres
 from psycopg import sql
 from support import (
     Rabbitmqctl,
+    add_visit,
     close_broker_connections,
     count,
     declare_topology,
     event,
+    free_port,
+    http_get,
     insert,
     publish,
     queue_depth,
@@ -81,18 +80,6 @@ from support import (
 from daemon.ops import maintenance
 from daemon.schema import migrations
 from daemon.settings import Settings
-
-
-@pytest.fixture
-def private_cluster() -> Iterator[PrivatePostgres]:
-    """A PostgreSQL cluster of this test's own, stopped and removed afterwards; the test
-    is skipped when this machine cannot run one."""
-    with contextlib.ExitStack() as stack:
-        try:
-            cluster = stack.enter_context(private_postgres())
-        except PrivatePostgresUnavailable as exc:
-            pytest.skip(f"cannot run a private PostgreSQL cluster: {exc}")
-        yield cluster
 
 
 @pytest.fixture
@@ -166,18 +153,18 @@ async def test_database_connections_terminated(
 )
 async def test_postgresql_restarted_mid_stream(
     size: Size,
-    private_cluster: PrivatePostgres,
+    pg_cluster: PrivatePostgres,
     make_settings: Callable[..., Settings],
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
 ) -> None:
-    url = await asyncio.to_thread(private_cluster.create_database, "opdb")
+    url = await asyncio.to_thread(pg_cluster.create_database, "opdb")
     await asyncio.to_thread(migrations.upgrade, url)
     settings = make_settings(database_url=url, control_interval_s=0.2, **RETRY)
     restart_s: list[float] = []
 
     async def restart(_fleet: Fleet, _stream: Stream) -> int:
-        restart_s.append(await asyncio.to_thread(private_cluster.restart, "fast"))
+        restart_s.append(await asyncio.to_thread(pg_cluster.restart, "fast"))
         return 1
 
     run = await stream_with_faults(
@@ -239,8 +226,7 @@ async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(
     url = settings.libpq_url
     rng = random.Random(f"{SEED}:fuzz")
     bad = fuzz_bodies(rng, size.faults)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(url)
     good = [
         event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n + 10})])
         for n in range(size.events)
@@ -347,20 +333,6 @@ async def test_maintenance_toggled_during_a_stream(
 # -- 6. read-only database ----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
-            return int(response.status), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
 def _set_read_only(server_url: str, database: str, read_only: bool) -> None:
     statement = (
         "ALTER DATABASE {} SET default_transaction_read_only = on"
@@ -392,7 +364,7 @@ async def test_read_only_database_holds_then_recovers(
     settings = chaos_settings
     database = database_of(settings)
     stream = Stream.night(size, "read-only")
-    health = f"127.0.0.1:{_free_port()}"
+    health = f"127.0.0.1:{free_port()}"
     fleet = Fleet(start_daemon, settings, OPDB_METRICS_ADDRESS=health)
     started = time.monotonic()
     await declare_topology(settings)
@@ -418,7 +390,7 @@ async def test_read_only_database_holds_then_recovers(
             frozen = ledger.count()
             await asyncio.sleep(5)
             written_read_only = ledger.count() - frozen
-            readiness = await asyncio.to_thread(_get, f"http://{health}/readyz")
+            readiness = await asyncio.to_thread(http_get, f"http://{health}/readyz")
             dead_while_read_only = await queue_depth(amqp_url, settings.dead_letter_queue)
             fleet.check_alive()
             reset_at = time.monotonic()
@@ -513,8 +485,7 @@ async def test_throughput_with_one_two_and_three_instances(
     the clock runs from switching maintenance off to the last event in the ledger."""
     settings = chaos_settings
     url = settings.libpq_url
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(url)
     await declare_topology(settings)
     rates: dict[str, float] = {}
     seconds: dict[str, float] = {}

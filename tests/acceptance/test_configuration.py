@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from conftest import daemon_environment
+from support import add_visit, free_port
 
 from daemon.settings import Settings
 from opdb import db
@@ -106,18 +107,12 @@ def test_a_libpq_keyword_string_is_accepted_and_masked(settings: Settings) -> No
             assert "maintenance: off" in done.stdout, done.stderr
 
 
-def _refused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize("spelling", ["url", "keywords"])
 def test_a_multi_host_database_works_in_every_command(settings: Settings, spelling: str) -> None:
     """The first server refuses, the second is the primary: libpq moves on to it."""
     conninfo = psycopg.conninfo.conninfo_to_dict(settings.libpq_url)
     port, name = conninfo["port"], conninfo["dbname"]
-    dead = _refused_port()
+    dead = free_port()
     if spelling == "url":
         url = (
             f"postgresql://postgres:{SECRET}@127.0.0.1:{dead},127.0.0.1:{port}/{name}"
@@ -126,8 +121,7 @@ def test_a_multi_host_database_works_in_every_command(settings: Settings, spelli
     else:
         url = _keyword_string(settings, "127.0.0.1,127.0.0.1", f"{dead},{port}")
         url += " target_session_attrs=read-write"
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     for args, rc in (
         (["migrate", "--dry-run"], 0),
         (["migrate"], 0),

@@ -9,10 +9,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 import pytest
 from conftest import DaemonProcess
-from support import count, declare_topology, event, insert, publish, queue_depth, scalar, wait_until
+from support import (
+    add_visit,
+    count,
+    declare_topology,
+    event,
+    insert,
+    publish,
+    queue_depth,
+    scalar,
+    wait_until,
+)
 
 from daemon.settings import Settings
 
@@ -26,8 +35,7 @@ def _ledger(settings: Settings) -> int:
 
 
 def _tel_status_events(settings: Settings, total: int) -> list[dict[str, object]]:
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     return [
         event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
         for n in range(total)

@@ -19,7 +19,17 @@ import aio_pika
 import psycopg
 import pytest
 from conftest import DaemonProcess, daemon_environment, run_cli
-from support import event, insert, publish, queue_depth, scalar, take_all, wait_until
+from support import (
+    add_visit,
+    amqp_channel,
+    event,
+    insert,
+    publish,
+    queue_depth,
+    scalar,
+    take_all,
+    wait_until,
+)
 
 from daemon.ops.dlq import (
     REPLAYED_AT_HEADER,
@@ -89,8 +99,7 @@ async def letters(
     settings = make_settings(retry_first_delay_ms=100, retry_max_delay_ms=200, retry_give_up_s=0.5)
     daemon = start_daemon(settings, OPDB_RETRY_GIVE_UP_S="0.5")
     await asyncio.to_thread(daemon.wait_running)
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     made = Letters(
         settings,
         daemon,
@@ -273,12 +282,8 @@ async def test_replay_keeps_a_dead_letter_that_no_queue_would_receive(
     unbound = make_settings(
         queue=letters.settings.queue, exchange=f"{letters.settings.exchange}.unbound"
     )
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
+    async with amqp_channel(amqp_url) as channel:
         await channel.declare_exchange(unbound.exchange, aio_pika.ExchangeType.TOPIC, durable=True)
-    finally:
-        await connection.close()
     result = await asyncio.to_thread(run_cli, unbound, "dlq", "replay", "--reason", "validation")
     assert result.returncode == 1
     assert "replayed 0 of 1" in result.stdout

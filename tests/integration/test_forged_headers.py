@@ -15,7 +15,16 @@ from typing import Any
 
 import aio_pika
 import pytest
-from support import count, event, insert, queue_depth, running_service, take_all, wait_until
+from support import (
+    amqp_channel,
+    count,
+    event,
+    insert,
+    queue_depth,
+    running_service,
+    take_all,
+    wait_until,
+)
 
 from daemon.ingest import deadletter, topology
 from daemon.settings import Settings
@@ -72,17 +81,13 @@ def forgeries() -> list[dict[str, Any]]:
 async def publish_with_headers(
     amqp_url: str, exchange: str, items: list[tuple[dict[str, Any], bytes]]
 ) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel(publisher_confirms=True)
+    async with amqp_channel(amqp_url) as channel:
         target = await channel.get_exchange(exchange)
         for headers, body in items:
             message = aio_pika.Message(
                 body, headers=headers, delivery_mode=aio_pika.DeliveryMode.PERSISTENT
             )
             await target.publish(message, "forger")
-    finally:
-        await connection.close()
 
 
 def publish_deeply_nested(amqp_url: str, exchange: str, body: bytes) -> None:

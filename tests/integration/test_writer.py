@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from support import event, insert
+from support import add_visit, event, insert
 
 from daemon.ingest.writer import Writer
 from daemon.schema import migrations
@@ -19,8 +19,7 @@ def _status(visit: int, sequence: int) -> dict[str, object]:
 
 
 async def test_orphans_of_one_missing_parent_are_set_aside_together(opdb_url: str) -> None:
-    with psycopg.connect(opdb_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(opdb_url)
     contract = Contract()
     envelopes = [_status(999 if n % 20 == 0 else 1, n) for n in range(500)]
     events = [contract.validate(e) for e in envelopes]
