@@ -41,6 +41,7 @@ from chaos_harness import (
     RETRY,
     SEED,
     Fleet,
+    Rig,
     Size,
     Stream,
     Struck,
@@ -83,73 +84,54 @@ from daemon.settings import Settings
 
 
 @pytest.fixture
-def chaos_settings(make_settings: Callable[..., Settings]) -> Settings:
-    return make_settings(control_interval_s=0.2, **RETRY)
+def rig(
+    make_settings: Callable[..., Settings],
+    amqp_url: str,
+    start_daemon: Callable[..., DaemonProcess],
+) -> Rig:
+    """Daemons reporting every 0.2 s with fast retries, on this test's database."""
+    return Rig(make_settings(control_interval_s=0.2, **RETRY), amqp_url, start_daemon)
 
 
 # -- 1. SIGKILL -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=3000, faults=4, rate=150, settle_s=120),
-        Size("long", events=50_000, faults=20, rate=400, spots=50, settle_s=900),
-    ),
+@sizes(
+    Size("short", events=3000, faults=4, rate=150, settle_s=120),
+    Size("long", events=50_000, faults=20, rate=400, spots=50, settle_s=900),
 )
-async def test_sigkill_during_a_stream(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_sigkill_during_a_stream(size: Size, rig: Rig) -> None:
     async def kill(fleet: Fleet, stream: Stream) -> int:
         await asyncio.sleep(stream.rng.uniform(0, 0.3))
         await fleet.kill_and_restart(0)
         return 1
 
-    run = await stream_with_faults("sigkill", size, chaos_settings, amqp_url, start_daemon, kill)
+    run = await stream_with_faults(rig, "sigkill", size, kill)
     fault_line("sigkill", size, run, kills=run.hits, kills_mid_stream=run.mid_stream)
-    assert run.exit_codes == [0]
     assert run.mid_stream == size.faults, "a kill came after the publisher had finished"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 2. PostgreSQL faults ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2500, faults=3, rate=250),
-        Size("long", events=20_000, faults=10, rate=400, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2500, faults=3, rate=250),
+    Size("long", events=20_000, faults=10, rate=400, settle_s=600),
 )
-async def test_database_connections_terminated(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    pg_server_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_database_connections_terminated(size: Size, rig: Rig, pg_server_url: str) -> None:
     async def terminate(_fleet: Fleet, _stream: Stream) -> int:
-        return terminate_daemon_backends(pg_server_url, database_of(chaos_settings))
+        return terminate_daemon_backends(pg_server_url, database_of(rig.settings))
 
-    run = await stream_with_faults(
-        "terminate", size, chaos_settings, amqp_url, start_daemon, terminate
-    )
+    run = await stream_with_faults(rig, "terminate", size, terminate)
     fault_line("pg_terminate_backend", size, run, faults=size.faults, backends_terminated=run.hits)
-    assert run.exit_codes == [0]
     assert run.hits >= size.faults, "the faults did not hit the daemon's connections"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2000, faults=1, rate=300),
-        Size("long", events=20_000, faults=1, rate=400, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2000, faults=1, rate=300),
+    Size("long", events=20_000, faults=1, rate=400, settle_s=600),
 )
 async def test_postgresql_restarted_mid_stream(
     size: Size,
@@ -167,62 +149,42 @@ async def test_postgresql_restarted_mid_stream(
         restart_s.append(await asyncio.to_thread(pg_cluster.restart, "fast"))
         return 1
 
-    run = await stream_with_faults(
-        "restart", size, settings, amqp_url, start_daemon, restart, low=0.3, high=0.5
-    )
+    rig = Rig(settings, amqp_url, start_daemon)
+    run = await stream_with_faults(rig, "restart", size, restart, low=0.3, high=0.5)
     fault_line("postgresql_restart", size, run, faults=1, restart_s=round(restart_s[0], 2))
-    assert run.exit_codes == [0]
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 3. broker connections ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2500, faults=3, rate=150),
-        Size("long", events=20_000, faults=10, rate=300, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2500, faults=3, rate=150),
+    Size("long", events=20_000, faults=10, rate=300, settle_s=600),
 )
-async def test_broker_connections_closed(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    rabbitmqctl: Rabbitmqctl,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
-    name = f"opdb-ingestd {chaos_settings.queue}"
+async def test_broker_connections_closed(size: Size, rig: Rig, rabbitmqctl: Rabbitmqctl) -> None:
+    name = f"opdb-ingestd {rig.settings.queue}"
 
     async def close(_fleet: Fleet, _stream: Stream) -> int:
         return await asyncio.to_thread(close_broker_connections, name, rabbitmqctl)
 
-    run = await stream_with_faults("broker", size, chaos_settings, amqp_url, start_daemon, close)
+    run = await stream_with_faults(rig, "broker", size, close)
     fault_line(
         "broker_connection_closed", size, run, faults=size.faults, connections_closed=run.hits
     )
-    assert run.exit_codes == [0]
     assert run.hits >= size.faults, "the faults did not hit the daemon's connection"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 4. fuzz -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=150, faults=150),
-        Size("long", events=1000, faults=1000, settle_s=300),
-    ),
+@sizes(
+    Size("short", events=150, faults=150),
+    Size("long", events=1000, faults=1000, settle_s=300),
 )
-async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
-    settings = chaos_settings
+async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(size: Size, rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     url = settings.libpq_url
     rng = random.Random(f"{SEED}:fuzz")
     bad = fuzz_bodies(rng, size.faults)
@@ -235,7 +197,7 @@ async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(
     rng.shuffle(mixed)
     started = time.monotonic()
     await declare_topology(settings)
-    daemon = start_daemon(settings, OPDB_MAX_BODY_BYTES=str(FUZZ_MAX_BODY_BYTES))
+    daemon = rig.start_daemon(settings, OPDB_MAX_BODY_BYTES=str(FUZZ_MAX_BODY_BYTES))
     await asyncio.to_thread(daemon.wait_running)
     await publish(amqp_url, settings.exchange, mixed, in_flight=50)
     with watching(url) as ledger:
@@ -281,20 +243,12 @@ async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(
 # -- 5. maintenance ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2000, faults=3, rate=120),
-        Size("long", events=20_000, faults=10, rate=250, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2000, faults=3, rate=120),
+    Size("long", events=20_000, faults=10, rate=250, settle_s=600),
 )
-async def test_maintenance_toggled_during_a_stream(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
-    settings = chaos_settings
+async def test_maintenance_toggled_during_a_stream(size: Size, rig: Rig) -> None:
+    settings = rig.settings
     paused_s: list[float] = []
     written_while_paused = 0
 
@@ -316,7 +270,7 @@ async def test_maintenance_toggled_during_a_stream(
         return Struck(0, resumed_at)
 
     with watching(settings.libpq_url) as ledger:
-        run = await stream_with_faults("maintenance", size, settings, amqp_url, start_daemon, pause)
+        run = await stream_with_faults(rig, "maintenance", size, pause)
     fault_line(
         "maintenance",
         size,
@@ -325,9 +279,8 @@ async def test_maintenance_toggled_during_a_stream(
         written_while_paused=written_while_paused,
         pause_s=seconds_summary(paused_s),
     )
-    assert run.exit_codes == [0]
     assert written_while_paused == 0, "rows were written while every daemon was paused"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 6. read-only database ----------------------------------------------------------------
@@ -347,25 +300,18 @@ def _set_read_only(server_url: str, database: str, read_only: bool) -> None:
 READ_ONLY_RECOVERY_BOUND_S = 25.0
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2000, faults=1, rate=300, settle_s=60),
-        Size("long", events=20_000, faults=1, rate=400, settle_s=300),
-    ),
+@sizes(
+    Size("short", events=2000, faults=1, rate=300, settle_s=60),
+    Size("long", events=20_000, faults=1, rate=400, settle_s=300),
 )
 async def test_read_only_database_holds_then_recovers(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    pg_server_url: str,
-    start_daemon: Callable[..., DaemonProcess],
+    size: Size, rig: Rig, pg_server_url: str
 ) -> None:
-    settings = chaos_settings
+    settings, amqp_url = rig.settings, rig.amqp_url
     database = database_of(settings)
     stream = Stream.night(size, "read-only")
     health = f"127.0.0.1:{free_port()}"
-    fleet = Fleet(start_daemon, settings, OPDB_METRICS_ADDRESS=health)
+    fleet = Fleet(rig.start_daemon, settings, OPDB_METRICS_ADDRESS=health)
     started = time.monotonic()
     await declare_topology(settings)
     await fleet.start()
@@ -436,19 +382,11 @@ async def test_read_only_database_holds_then_recovers(
 # -- 7. scale-out ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=3000, faults=3, rate=300),
-        Size("long", events=50_000, faults=10, rate=500, spots=50, settle_s=900),
-    ),
+@sizes(
+    Size("short", events=3000, faults=3, rate=300),
+    Size("long", events=50_000, faults=10, rate=500, spots=50, settle_s=900),
 )
-async def test_three_instances_with_kills_write_every_event_once(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_three_instances_with_kills_write_every_event_once(size: Size, rig: Rig) -> None:
     victims: list[int] = []
 
     async def kill(fleet: Fleet, stream: Stream) -> Struck:
@@ -459,31 +397,20 @@ async def test_three_instances_with_kills_write_every_event_once(
         await fleet.kill_and_restart(victim)
         return Struck(1, killed_at)
 
-    run = await stream_with_faults(
-        "scale-out", size, chaos_settings, amqp_url, start_daemon, kill, instances=3
-    )
+    run = await stream_with_faults(rig, "scale-out", size, kill, instances=3)
     fault_line("scale_out_kills", size, run, instances=3, kills=run.hits, victims=victims)
-    assert run.exit_codes == [0, 0, 0]
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once(instances=3)
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=3000, faults=0),
-        Size("long", events=20_000, faults=0, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=3000, faults=0),
+    Size("long", events=20_000, faults=0, settle_s=600),
 )
-async def test_throughput_with_one_two_and_three_instances(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_throughput_with_one_two_and_three_instances(size: Size, rig: Rig) -> None:
     """The same prefilled backlog of small events, drained by 1, 2 and 3 instances. The
     instances start paused (maintenance on) so all of them are up before the clock runs;
     the clock runs from switching maintenance off to the last event in the ledger."""
-    settings = chaos_settings
+    settings, amqp_url = rig.settings, rig.amqp_url
     url = settings.libpq_url
     add_visit(url)
     await declare_topology(settings)
@@ -500,7 +427,7 @@ async def test_throughput_with_one_two_and_three_instances(
             sequence += size.events
             maintenance.set_switch(url, True, "throughput run")
             await publish(amqp_url, settings.exchange, backlog)
-            fleet = Fleet(start_daemon, settings)
+            fleet = Fleet(rig.start_daemon, settings)
             fleet.spawn(instances)
             await wait_for(
                 lambda n=instances: _paused(url) == n,  # type: ignore[misc]
