@@ -49,6 +49,14 @@ def insert(table: str, *rows: Mapping[str, Any]) -> dict[str, Any]:
     return {"table": table, "op": "insert", "rows": [dict(r) for r in rows]}
 
 
+def tel_status_events(sequence_ids: Iterable[int], **columns: Any) -> list[dict[str, Any]]:
+    """An event a tel_status row of visit 1 (see ``add_visit``), one a sequence id."""
+    return [
+        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n, **columns})])
+        for n in sequence_ids
+    ]
+
+
 def body(envelope: Mapping[str, Any] | bytes) -> bytes:
     return envelope if isinstance(envelope, bytes) else json.dumps(envelope).encode()
 

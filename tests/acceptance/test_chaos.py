@@ -69,13 +69,12 @@ from support import (
     close_broker_connections,
     count,
     declare_topology,
-    event,
     free_port,
     http_get,
-    insert,
     publish,
     queue_depth,
     take_all,
+    tel_status_events,
 )
 
 from daemon.ops import maintenance
@@ -189,10 +188,7 @@ async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(size: Size,
     rng = random.Random(f"{SEED}:fuzz")
     bad = fuzz_bodies(rng, size.faults)
     add_visit(url)
-    good = [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n + 10})])
-        for n in range(size.events)
-    ]
+    good = tel_status_events(range(10, size.events + 10))
     mixed: list[dict[str, Any] | bytes] = [*good, *(body for body, _ in bad)]
     rng.shuffle(mixed)
     started = time.monotonic()
@@ -420,10 +416,7 @@ async def test_throughput_with_one_two_and_three_instances(size: Size, rig: Rig)
     with watching(url) as ledger:
         for instances in (1, 2, 3):
             base = max(ledger.count(), 0)
-            backlog = [
-                event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-                for n in range(sequence, sequence + size.events)
-            ]
+            backlog = tel_status_events(range(sequence, sequence + size.events))
             sequence += size.events
             maintenance.set_switch(url, True, "throughput run")
             await publish(amqp_url, settings.exchange, backlog)

@@ -15,11 +15,10 @@ from support import (
     add_visit,
     count,
     declare_topology,
-    event,
-    insert,
     publish,
     queue_depth,
     scalar,
+    tel_status_events,
     wait_until,
 )
 
@@ -36,10 +35,7 @@ def _ledger(settings: Settings) -> int:
 
 def _tel_status_events(settings: Settings, total: int) -> list[dict[str, object]]:
     add_visit(settings.libpq_url)
-    return [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(total)
-    ]
+    return tel_status_events(range(total))
 
 
 async def test_sigterm_mid_stream_exits_zero_and_a_restart_finishes_the_job(

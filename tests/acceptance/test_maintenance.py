@@ -17,13 +17,12 @@ from pydantic import SecretStr
 from support import (
     count,
     declare_topology,
-    event,
-    insert,
     publish,
     publish_paced,
     queue_depth,
     scalar,
     take_all,
+    tel_status_events,
     wait_until,
 )
 
@@ -45,10 +44,31 @@ def _ledger(settings: Settings) -> int:
 
 
 def _stream(settings: Settings, total: int, first: int = 0, **extra: Any) -> list[dict[str, Any]]:
-    return [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n, **extra})])
-        for n in range(first, first + total)
-    ]
+    return tel_status_events(range(first, first + total), **extra)
+
+
+async def _started(settings: Settings, *args: str) -> asyncio.subprocess.Process:
+    """``python ARGS`` (a CLI command) started with the daemon's environment and left
+    running, its output piped, for a test that acts while it runs."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def _stderr_until(process: asyncio.subprocess.Process, needle: bytes) -> bytes:
+    """What ``process`` wrote on stderr up to the line that holds ``needle``."""
+    assert process.stderr is not None
+    said = b""
+    while needle not in said:
+        line = await asyncio.wait_for(process.stderr.readline(), 60)
+        assert line, f"it ended before saying {needle.decode()!r}: {said.decode()}"
+        said += line
+    return said
 
 
 def _states(settings: Settings) -> list[str]:
@@ -462,24 +482,9 @@ async def test_backup_runs_while_the_daemon_keeps_committing(
     # as long as this test wants, as a long dump of the real opDB would.
     blocker = await psycopg.AsyncConnection.connect(settings.libpq_url)
     await blocker.execute("LOCK TABLE mcs_data IN ACCESS EXCLUSIVE MODE")
-    migrate = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(BREAKING_RELEASE),
-        "migrate",
-        "--backup",
-        str(backup),
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert migrate.stderr is not None
-    said = b""
+    migrate = await _started(settings, str(BREAKING_RELEASE), "migrate", "--backup", str(backup))
     try:
-        while b"backing up" not in said:
-            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
-            assert line, f"migrate ended before backing up: {said.decode()}"
-            said += line
+        said = await _stderr_until(migrate, b"backing up")
         before = _ledger(settings)
         total = 900
         stream = asyncio.create_task(
@@ -610,13 +615,7 @@ async def test_pausing_waits_for_a_gap_in_the_night_or_is_forced(
     assert "iic_sequence 77" in switch.reason
     assert run_cli(settings, "maintenance", "off").returncode == 0
 
-    waiting = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "daemon.cli", "maintenance", "on", "--wait-for-gap"),
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    waiting = await _started(settings, "-m", "daemon.cli", "maintenance", "on", "--wait-for-gap")
     assert waiting.stderr is not None
     said = await asyncio.wait_for(waiting.stderr.readline(), 60)
     assert b"waiting for a gap in the observations: iic_sequence 77" in said, said
@@ -640,20 +639,9 @@ async def test_an_additive_revision_retries_while_a_table_is_busy(
     # A long report reading tel_status holds a lock the added column must wait for.
     reader = await psycopg.AsyncConnection.connect(settings.libpq_url)
     await reader.execute("LOCK TABLE tel_status IN ACCESS SHARE MODE")
-    migrate = await asyncio.create_subprocess_exec(
-        *(sys.executable, str(NEXT_RELEASE), "migrate"),
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert migrate.stderr is not None
-    said = b""
+    migrate = await _started(settings, str(NEXT_RELEASE), "migrate")
     try:
-        while b"try 1: a table was busy" not in said:
-            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
-            assert line, said.decode()
-            said += line
+        said = await _stderr_until(migrate, b"try 1: a table was busy")
         assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
     finally:
         await reader.close()

@@ -20,6 +20,7 @@ from support import (
     running_service,
     scalar,
     take_all,
+    tel_status_events,
     wait_until,
 )
 
@@ -86,10 +87,7 @@ async def test_metrics_and_health_endpoints_count_what_was_sent(
     port = free_port()
     settings = make_settings(metrics_address=f"127.0.0.1:{port}", control_interval_s=0.2)
     add_visit(settings.libpq_url)
-    good = [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(40)
-    ]
+    good = tel_status_events(range(40))
     bad = [event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": "x"})])] * 3
     base = f"http://127.0.0.1:{port}"
     async with running_service(settings):

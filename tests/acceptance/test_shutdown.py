@@ -20,11 +20,10 @@ from conftest import DaemonProcess, migrated_opdb
 from private_postgres import PrivatePostgres
 from support import (
     declare_topology,
-    event,
     free_port,
-    insert,
     publish,
     queue_depth,
+    tel_status_events,
     wait_until,
 )
 
@@ -49,10 +48,7 @@ def silent_port() -> Iterator[int]:
 
 
 def _events(total: int) -> list[dict[str, object]]:
-    return [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(total)
-    ]
+    return tel_status_events(range(total))
 
 
 async def _sigterm(daemon: DaemonProcess, state: str) -> tuple[int, float]:

@@ -20,12 +20,11 @@ from conftest import DaemonProcess, daemon_environment, migrated_opdb
 from private_postgres import PrivatePostgres
 from support import (
     declare_topology,
-    event,
     free_port,
     http_get,
-    insert,
     publish,
     queue_depth,
+    tel_status_events,
     wait_until,
 )
 
@@ -85,10 +84,7 @@ async def test_a_batch_blocked_on_a_lock_is_reported_kept_alive_retried_and_not_
     listener.start()
 
     total = 30
-    events = [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(total)
-    ]
+    events = tel_status_events(range(total))
     locker = psycopg.connect(url, application_name="test lock holder")
     locked_at = time.monotonic()
     try:
