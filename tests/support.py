@@ -24,6 +24,7 @@ from typing import Any
 import aio_pika
 import psycopg
 
+from daemon.dev.harness import DaemonProcess
 from daemon.ingest import topology
 from daemon.ingest.service import IngestService
 from daemon.settings import Settings
@@ -47,6 +48,18 @@ def event(
 
 def insert(table: str, *rows: Mapping[str, Any]) -> dict[str, Any]:
     return {"table": table, "op": "insert", "rows": [dict(r) for r in rows]}
+
+
+# mcs_data's measured columns (all float), in the table's order.
+MCS_MEASUREMENTS = (
+    "mcs_center_x_pix",
+    "mcs_center_y_pix",
+    "mcs_second_moment_x_pix",
+    "mcs_second_moment_y_pix",
+    "mcs_second_moment_xy_pix",
+    "bgvalue",
+    "peakvalue",
+)
 
 
 def tel_status_events(sequence_ids: Iterable[int], **columns: Any) -> list[dict[str, Any]]:
@@ -231,6 +244,35 @@ async def running_service(settings: Settings) -> AsyncIterator[IngestService]:
     finally:
         stop.set()
         await asyncio.wait_for(task, settings.shutdown_timeout_s + 10)
+
+
+def run_to_end(
+    command: Sequence[str],
+    env: Mapping[str, str],
+    timeout_s: float,
+    stdin: Any = subprocess.DEVNULL,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` to completion, its output captured as text; the caller judges the
+    exit code."""
+    return subprocess.run(
+        list(command),
+        env=dict(env),
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class Rig:
+    """What a test streams through: the daemons' settings, the broker's URL and the way
+    to start a daemon (the acceptance tests' ``start_daemon`` fixture)."""
+
+    settings: Settings
+    amqp_url: str
+    start_daemon: Callable[..., DaemonProcess]
 
 
 @dataclass(frozen=True)

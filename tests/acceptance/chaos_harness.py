@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from support import (
+    Rig,
     count,
     declare_topology,
     event,
@@ -437,16 +438,6 @@ class FaultRun:
         """Every daemon stopped cleanly and every event was written once."""
         assert self.exit_codes == [0] * instances
         assert_exactly_once(self.figures)
-
-
-@dataclass(frozen=True)
-class Rig:
-    """What a scenario streams through: the daemons' settings, the broker's URL and the
-    way to start a daemon (the ``start_daemon`` fixture)."""
-
-    settings: Settings
-    amqp_url: str
-    start_daemon: Callable[..., DaemonProcess]
 
 
 async def stream_with_faults(

@@ -8,11 +8,12 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
 from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
-from support import add_visit
+from support import add_visit, run_to_end
 
 from daemon.dev.harness import DaemonProcess, daemon_env
 from daemon.schema import migrations
@@ -31,18 +32,18 @@ def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    settings: Settings, *args: str, script: Path | None = None, timeout_s: float = 120
+    settings: Settings,
+    *args: str,
+    script: Path | None = None,
+    timeout_s: float = 120,
+    stdin: Any = subprocess.DEVNULL,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
-    """Run one ``opdb-ingestd`` command to completion."""
+    """Run one ``opdb-ingestd`` command to completion; ``env`` adds to or overrides the
+    environment made of ``settings``."""
     entry = [str(script)] if script else ["-m", "daemon.cli"]
-    return subprocess.run(
-        [sys.executable, *entry, *args],
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout_s,
-        check=False,
+    return run_to_end(
+        [sys.executable, *entry, *args], daemon_environment(settings, **env), timeout_s, stdin
     )
 
 

@@ -41,7 +41,6 @@ from chaos_harness import (
     RETRY,
     SEED,
     Fleet,
-    Rig,
     Size,
     Stream,
     Struck,
@@ -65,6 +64,7 @@ from private_postgres import PrivatePostgres
 from psycopg import sql
 from support import (
     Rabbitmqctl,
+    Rig,
     add_visit,
     close_broker_connections,
     count,

@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 import aio_pika
 import psycopg
 import pytest
-from conftest import DaemonProcess, daemon_environment, run_cli
+from conftest import DaemonProcess, run_cli
 from support import (
     add_visit,
     amqp_channel,
@@ -322,15 +321,7 @@ async def test_purge_with_a_filter_and_yes_removes_only_those(letters: Letters) 
 
 
 def _cli_with_stdin(letters: Letters, stdin: Any, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "daemon.cli", "dlq", *args],
-        env=daemon_environment(letters.settings),
-        stdin=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(letters.settings, "dlq", *args, stdin=stdin)
 
 
 @pytest.mark.acceptance

@@ -10,14 +10,13 @@ import datetime
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from conftest import DaemonProcess, daemon_environment
+from conftest import DaemonProcess, run_cli
 from private_rabbitmq import PrivateRabbitMQ
 from psycopg import sql
 from support import declare_topology, event, insert, publish, queue_depth, scalar, wait_until
@@ -42,16 +41,7 @@ def cli(
 ) -> subprocess.CompletedProcess[str]:
     """``opdb-ingestd`` (or the next release's) on this checkout's code, whichever
     directory the entry point is in."""
-    entry = [str(script)] if script else ["-m", "daemon.cli"]
-    return subprocess.run(
-        [sys.executable, *entry, *args],
-        env={**daemon_environment(settings), "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(settings, *args, script=script, timeout_s=300, PYTHONPATH=str(ROOT))
 
 
 def journal_cli(

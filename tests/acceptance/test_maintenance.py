@@ -15,6 +15,7 @@ import pytest
 from conftest import DaemonProcess, daemon_environment, run_cli
 from pydantic import SecretStr
 from support import (
+    Rig,
     count,
     declare_topology,
     publish,
@@ -75,15 +76,17 @@ def _states(settings: Settings) -> list[str]:
     return sorted(d["state"] for d in maintenance.live_instances(settings.libpq_url))
 
 
+@pytest.fixture
+def rig(visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]) -> Rig:
+    return Rig(visit_settings, amqp_url, start_daemon)
+
+
 async def _daemon_under_a_stream(
-    settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-    events: int,
-    flowing_after: int,
+    rig: Rig, events: int, flowing_after: int
 ) -> tuple[DaemonProcess, asyncio.Task[int]]:
     """A running daemon fed a steady 300 events/s, once the first rows have landed."""
-    daemon = start_daemon(settings)
+    settings, amqp_url = rig.settings, rig.amqp_url
+    daemon = rig.start_daemon(settings)
     await asyncio.to_thread(daemon.wait_running)
     stream = asyncio.create_task(
         publish_paced(amqp_url, settings.exchange, _stream(settings, events), per_second=300)
@@ -92,12 +95,10 @@ async def _daemon_under_a_stream(
     return daemon, stream
 
 
-async def test_maintenance_pauses_a_live_stream_and_resumes_it(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_maintenance_pauses_a_live_stream_and_resumes_it(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     total = 2400
-    daemon, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 300)
+    daemon, stream = await _daemon_under_a_stream(rig, total, 300)
 
     asked = time.monotonic()
     paused = await asyncio.to_thread(
@@ -193,12 +194,10 @@ async def test_schema_mismatch_holds_writes_until_corrected(
     assert any(r.get("state") == "schema_mismatch" for r in daemon.log_records())
 
 
-async def test_migrate_under_load_to_a_breaking_revision(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_migrate_under_load_to_a_breaking_revision(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     before = 1500
-    old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, before, 200)
+    old, stream = await _daemon_under_a_stream(rig, before, 200)
     migrated = await asyncio.to_thread(
         run_cli, settings, "migrate", "--timeout", "30", script=BREAKING_RELEASE
     )
@@ -208,7 +207,7 @@ async def test_migrate_under_load_to_a_breaking_revision(
     assert migrations.database_revision(settings.libpq_url) == "t002"
     await wait_until(lambda: _states(settings) == ["schema_mismatch"], 10, "the old daemon")
 
-    new = start_daemon(settings, script=BREAKING_RELEASE)
+    new = rig.start_daemon(settings, script=BREAKING_RELEASE)
     await stream
     after = _stream(settings, 100, first=before, test_note="written by the next release")
     await publish(amqp_url, settings.exchange, after)

@@ -26,7 +26,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from psycopg import sql
-from support import running_service, wait_until
+from support import MCS_MEASUREMENTS, running_service, wait_until
 
 from daemon.ops.reference import seed
 from daemon.settings import Settings
@@ -151,18 +151,7 @@ def gen2(opdb: Any) -> None:
 def mcs_frame(frame_id: int, spots: int, rng: np.random.Generator) -> Any:
     """The MCS actor's centroid frame: one float64 array, ids included, NaN centroids
     for lost spots and the spot_id -1 sentinel."""
-    names = [
-        "mcs_frame_id",
-        "spot_id",
-        "mcs_center_x_pix",
-        "mcs_center_y_pix",
-        "mcs_second_moment_x_pix",
-        "mcs_second_moment_y_pix",
-        "mcs_second_moment_xy_pix",
-        "bgvalue",
-        "peakvalue",
-        "flags",
-    ]
+    names = ["mcs_frame_id", "spot_id", *MCS_MEASUREMENTS, "flags"]
     data = np.empty((spots, len(names)), dtype="f8")
     data[:, 0] = frame_id
     data[:, 1] = np.arange(-1, spots - 1)
