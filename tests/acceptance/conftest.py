@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
 from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
-from support import add_visit, run_to_end
+from support import Rig, add_visit, run_to_end
 
 from daemon.dev.harness import DaemonProcess, daemon_env
 from daemon.schema import migrations
@@ -74,6 +74,14 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
     for daemon in started:
         if daemon.process.poll() is None:
             daemon.stop(signal.SIGKILL, 10)
+
+
+@pytest.fixture
+def make_rig(
+    amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> Callable[[Settings], Rig]:
+    """A rig of daemons with these settings, on this test's broker."""
+    return lambda settings: Rig(settings, amqp_url, start_daemon)
 
 
 @pytest.fixture

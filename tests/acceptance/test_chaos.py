@@ -59,7 +59,7 @@ from chaos_harness import (
     wait_for,
     watching,
 )
-from conftest import DaemonProcess, run_cli
+from conftest import run_cli
 from private_postgres import PrivatePostgres
 from psycopg import sql
 from support import (
@@ -83,13 +83,9 @@ from daemon.settings import Settings
 
 
 @pytest.fixture
-def rig(
-    make_settings: Callable[..., Settings],
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> Rig:
+def rig(make_settings: Callable[..., Settings], make_rig: Callable[[Settings], Rig]) -> Rig:
     """Daemons reporting every 0.2 s with fast retries, on this test's database."""
-    return Rig(make_settings(control_interval_s=0.2, **RETRY), amqp_url, start_daemon)
+    return make_rig(make_settings(control_interval_s=0.2, **RETRY))
 
 
 # -- 1. SIGKILL -------------------------------------------------------------------------
@@ -136,8 +132,7 @@ async def test_postgresql_restarted_mid_stream(
     size: Size,
     pg_cluster: PrivatePostgres,
     make_settings: Callable[..., Settings],
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
+    make_rig: Callable[[Settings], Rig],
 ) -> None:
     url = await asyncio.to_thread(pg_cluster.create_database, "opdb")
     await asyncio.to_thread(migrations.upgrade, url)
@@ -148,7 +143,7 @@ async def test_postgresql_restarted_mid_stream(
         restart_s.append(await asyncio.to_thread(pg_cluster.restart, "fast"))
         return 1
 
-    rig = Rig(settings, amqp_url, start_daemon)
+    rig = make_rig(settings)
     run = await stream_with_faults(rig, "restart", size, restart, low=0.3, high=0.5)
     fault_line("postgresql_restart", size, run, faults=1, restart_s=round(restart_s[0], 2))
     run.assert_exactly_once()

@@ -77,8 +77,8 @@ def _states(settings: Settings) -> list[str]:
 
 
 @pytest.fixture
-def rig(visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]) -> Rig:
-    return Rig(visit_settings, amqp_url, start_daemon)
+def rig(visit_settings: Settings, make_rig: Callable[[Settings], Rig]) -> Rig:
+    return make_rig(visit_settings)
 
 
 async def _daemon_under_a_stream(

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DaemonProcess
 from support import (
     MCS_MEASUREMENTS,
     Rig,
@@ -113,11 +112,7 @@ def _ledger(settings: Settings) -> int:
 
 
 @pytest.fixture
-def rig(
-    make_settings: Callable[..., Settings],
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> Rig:
+def rig(make_settings: Callable[..., Settings], make_rig: Callable[[Settings], Rig]) -> Rig:
     """Default memory settings (buffer, batch caps, body limit), a fresh visit."""
     settings = make_settings(batch_max_ms=0)
     defaults = Settings()
@@ -127,7 +122,7 @@ def rig(
         defaults.max_body_bytes,
     )
     add_visit(settings.libpq_url, _VISIT)
-    return Rig(settings, amqp_url, start_daemon)
+    return make_rig(settings)
 
 
 async def _assert_peak_within_limit(rig: Rig, backlog: bool, mix: tuple[list[bytes], int]) -> None:
