@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import numpy as np
 import psycopg
 
 from daemon.dev.harness import DaemonProcess
 from daemon.ingest import topology
 from daemon.ingest.service import IngestService
+from daemon.schema import migrations
 from daemon.settings import Settings
 
 
@@ -60,6 +62,20 @@ MCS_MEASUREMENTS = (
     "bgvalue",
     "peakvalue",
 )
+
+
+def mcs_centroids(
+    dtype: np.dtype[np.void], count: int, x_pix: tuple[float, float], **constant: float
+) -> np.ndarray[Any, np.dtype[np.void]]:
+    """An MCS frame as the actor's structured array: spot ids from the -1 sentinel up,
+    x centroids spread evenly over ``x_pix``, the ``constant`` columns set throughout.
+    The caller marks its lost spots (NaN centroids)."""
+    spots = np.zeros(count, dtype=dtype)
+    spots["spot_id"] = np.arange(-1, count - 1)
+    spots["mcs_center_x_pix"] = np.linspace(*x_pix, count)
+    for name, value in constant.items():
+        spots[name] = value
+    return spots
 
 
 def tel_status_events(sequence_ids: Iterable[int], **columns: Any) -> list[dict[str, Any]]:
@@ -208,6 +224,15 @@ def scalar(url: str, query: str, params: Sequence[Any] = ()) -> Any:
     return None if row is None else row[0]
 
 
+def opdb_without_history(url: str) -> str:
+    """Make the empty database at ``url`` an opDB from before this project: the baseline
+    schema and no migration history. Returns ``url``."""
+    migrations.upgrade(url, migrations.BASELINE)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE alembic_version")
+    return url
+
+
 def add_visit(url: str, pfs_visit_id: int = 1) -> None:
     """The visit that the tests' rows hang from (tel_status and most tables refer to one)."""
     with psycopg.connect(url, autocommit=True) as conn:
@@ -244,6 +269,17 @@ async def running_service(settings: Settings) -> AsyncIterator[IngestService]:
     finally:
         stop.set()
         await asyncio.wait_for(task, settings.shutdown_timeout_s + 10)
+
+
+def publisher_options(settings: Settings, tmp_path: Path, **more: Any) -> dict[str, Any]:
+    """``opdb.publish`` publisher options for this test's broker objects and a spool of
+    its own in ``tmp_path``."""
+    return {
+        "amqp_url": settings.amqp_url,
+        "exchange": settings.exchange,
+        "spool_path": tmp_path / "spool.sqlite",
+        **more,
+    }
 
 
 def run_to_end(

@@ -18,6 +18,7 @@ from support import (
     Rig,
     count,
     declare_topology,
+    opdb_without_history,
     publish,
     publish_paced,
     queue_depth,
@@ -326,10 +327,7 @@ def test_migrate_with_an_unusable_url_says_so_in_one_line(visit_settings: Settin
 def test_migrate_on_an_opdb_without_history_asks_for_adopt(
     scratch_databases: Callable[..., str],
 ) -> None:
-    url = scratch_databases()
-    migrations.upgrade(url, migrations.BASELINE)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE alembic_version")
+    url = opdb_without_history(scratch_databases())
     settings = Settings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:5672/")
     line = _refused_in_one_line(run_cli(settings, "migrate"))
     assert "run `opdb-ingestd db adopt` first" in line

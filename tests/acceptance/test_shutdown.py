@@ -18,14 +18,7 @@ import psycopg
 import pytest
 from conftest import DaemonProcess, migrated_opdb
 from private_postgres import PrivatePostgres
-from support import (
-    declare_topology,
-    free_port,
-    publish,
-    queue_depth,
-    tel_status_events,
-    wait_until,
-)
+from support import declare_topology, free_port, publish, queue_depth, tel_status_events, wait_until
 
 from daemon.ops import maintenance
 from daemon.settings import Settings

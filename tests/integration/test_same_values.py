@@ -26,7 +26,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from psycopg import sql
-from support import MCS_MEASUREMENTS, running_service, wait_until
+from support import MCS_MEASUREMENTS, publisher_options, running_service, wait_until
 
 from daemon.ops.reference import seed
 from daemon.settings import Settings
@@ -468,12 +468,7 @@ async def test_actor_calls_store_the_same_cells_as_todays_direct_write(
     assert expected["agc_data"] == 240
 
     def publish_all() -> list[str]:
-        with Publisher(
-            "gen2",
-            amqp_url=settings.amqp_url,
-            exchange=settings.exchange,
-            spool_path=tmp_path / "spool.sqlite",
-        ) as publisher:
+        with Publisher("gen2", **publisher_options(settings, tmp_path)) as publisher:
             published = PublishedOpDB(publisher)
             published.insert_kw("pfs_visit", **visit)
             for actor in ACTORS:

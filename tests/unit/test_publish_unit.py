@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import mcs_centroids
 
 from opdb.contract import Contract, EventRejected, Reason
 from opdb.publish import (
@@ -50,12 +51,8 @@ SPOTS = np.dtype(
 
 
 def centroids(count: int) -> np.ndarray[Any, np.dtype[np.void]]:
-    spots = np.zeros(count, dtype=SPOTS)
-    spots["spot_id"] = np.arange(-1, count - 1)
-    spots["mcs_center_x_pix"] = np.linspace(0.5, 100.5, count)
-    spots["mcs_center_y_pix"] = 2.0
+    spots = mcs_centroids(SPOTS, count, (0.5, 100.5), mcs_center_y_pix=2.0, flags=3)
     spots["mcs_center_y_pix"][0] = np.nan
-    spots["flags"] = 3
     return spots
 
 
