@@ -52,6 +52,10 @@ def insert(table: str, *rows: Mapping[str, Any]) -> dict[str, Any]:
     return {"table": table, "op": "insert", "rows": [dict(r) for r in rows]}
 
 
+# Integers a forged header (an attempt count, say) may carry: past int32, the int64
+# bounds, negative and zero.
+FORGED_HEADER_INTEGERS = (2**62, 2**63 - 1, -(2**63), -1, 0)
+
 # mcs_data's measured columns (all float), in the table's order.
 MCS_MEASUREMENTS = (
     "mcs_center_x_pix",
@@ -280,6 +284,22 @@ def publisher_options(settings: Settings, tmp_path: Path, **more: Any) -> dict[s
         "spool_path": tmp_path / "spool.sqlite",
         **more,
     }
+
+
+def assert_check_names_stale_files(
+    main: Callable[[list[str]], int],
+    names: Iterable[str],
+    regenerate: str,
+    out: Path,
+    capsys: Any,
+) -> None:
+    """A generator's ``--check`` on an empty folder (``out``) fails, naming every file it
+    would write there (``names``) and the command that writes them."""
+    assert main(["--check", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    for name in names:
+        assert str(out / name) in err
+    assert f"{regenerate} --out {out}" in err
 
 
 def run_to_end(

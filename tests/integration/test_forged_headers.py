@@ -16,6 +16,7 @@ from typing import Any
 import aio_pika
 import pytest
 from support import (
+    FORGED_HEADER_INTEGERS,
     amqp_channel,
     count,
     event,
@@ -34,11 +35,7 @@ pytestmark = pytest.mark.integration
 # Every kind of value an AMQP header table carries (NaN cannot be published at all:
 # RabbitMQ closes the publisher's connection with INTERNAL_ERROR).
 FORGED: list[Any] = [
-    2**62,
-    2**63 - 1,
-    -(2**63),
-    -1,
-    0,
+    *FORGED_HEADER_INTEGERS,
     1,
     True,
     "7",
