@@ -1,5 +1,6 @@
-"""Helpers shared by the integration and acceptance tests: build and publish events,
-read queues, run the service in-process, count rows."""
+"""Helpers shared by the tests: build and publish events, read queues, run the service
+in-process or a command to its end, count rows, and the data and checks that more than
+one test module uses."""
 
 from __future__ import annotations
 

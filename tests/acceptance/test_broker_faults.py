@@ -14,7 +14,6 @@ import contextlib
 import datetime
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from support import (
     count,
     declare_topology,
     event,
+    free_port,
     insert,
     queue_depth,
     running_service,
@@ -246,7 +246,7 @@ async def test_daemon_moves_on_to_the_next_broker_that_answers(
 ) -> None:
     """The first listed broker refuses; the daemon uses the second, and on every
     reconnection starts from the broker after the one it used last."""
-    closed_port = _closed_port()
+    closed_port = free_port()
     dead = f"amqp://guest:guest@127.0.0.1:{closed_port}/"
     settings = make_settings(amqp_url=f"{dead}, {amqp_url}")
     async with running_service(settings):
@@ -257,12 +257,6 @@ async def test_daemon_moves_on_to_the_next_broker_that_answers(
     assert index == 0
     with pytest.raises(NoBrokerReachable, match=f"127.0.0.1:{closed_port}"):
         await connect_first([dead, dead], timeout=3)
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def publish_visits(url: str, exchange: str, ids: range) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
 import uuid
 from pathlib import Path
@@ -22,6 +21,7 @@ from support import (
     count,
     declare_topology,
     event,
+    free_port,
     mcs_centroids,
     publisher_options,
     queue_depth,
@@ -48,12 +48,6 @@ def at(amqp_url: str, port: int) -> str:
     parts = urlsplit(amqp_url)
     userinfo = parts.netloc.rpartition("@")[0]
     return urlunsplit(parts._replace(netloc=f"{userinfo}@127.0.0.1:{port}"))
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def centroids(count: int) -> np.ndarray[Any, np.dtype[np.void]]:
@@ -198,7 +192,7 @@ async def test_events_spooled_while_unreachable_are_sent_in_order_by_the_next_pu
 ) -> None:
     await declare_topology(settings)
     ids: list[uuid.UUID] = []
-    down = publisher_options(settings, tmp_path, amqp_url=at(amqp_url, closed_port()))
+    down = publisher_options(settings, tmp_path, amqp_url=at(amqp_url, free_port()))
     with Publisher("gen2", **down) as publisher:
         for n in range(30):
             started = time.monotonic()

@@ -46,6 +46,8 @@ def _load_ddl(scratch_databases: Callable[..., str], ddl: Path, prefix: str, *th
     url = scratch_databases(prefix)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(ddl.read_text())  # type: ignore[arg-type]
+    # A session of their own: the DDL (pg_dump's) empties the search_path of its session.
+    with psycopg.connect(url, autocommit=True) as conn:
         for statement in then:
             conn.execute(statement)  # type: ignore[arg-type]
     return url

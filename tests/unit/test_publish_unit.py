@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import socket
 import sqlite3
 import time
 import uuid
@@ -19,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support import mcs_centroids
+from support import free_port, mcs_centroids
 
 from opdb.contract import Contract, EventRejected, Reason
 from opdb.publish import (
@@ -59,9 +58,7 @@ def centroids(count: int) -> np.ndarray[Any, np.dtype[np.void]]:
 @pytest.fixture
 def closed_port() -> int:
     """A local port where nothing listens, so connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return free_port()
 
 
 @pytest.fixture
