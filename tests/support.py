@@ -25,6 +25,7 @@ from typing import Any
 import aio_pika
 import numpy as np
 import psycopg
+import pytest
 
 from daemon.dev.harness import DaemonProcess
 from daemon.ingest import topology
@@ -292,7 +293,7 @@ def assert_check_names_stale_files(
     names: Iterable[str],
     regenerate: str,
     out: Path,
-    capsys: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A generator's ``--check`` on an empty folder (``out``) fails, naming every file it
     would write there (``names``) and the command that writes them."""

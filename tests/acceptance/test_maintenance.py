@@ -426,14 +426,12 @@ def test_dry_run_shows_either_direction_with_the_session_timeouts(
     assert not maintenance.read_switch(settings.libpq_url).enabled
 
 
-async def test_downgrade_then_upgrade_round_trip_under_load(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_downgrade_then_upgrade_round_trip_under_load(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     head = migrations.head_revision()
     total, marked = 1500, 0
-    old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 200)
-    new = start_daemon(settings, script=NEXT_RELEASE)
+    old, stream = await _daemon_under_a_stream(rig, total, 200)
+    new = rig.start_daemon(settings, script=NEXT_RELEASE)
     for args, reached in (((), "t001"), (("--to", head), head), ((), "t001")):
         moved = await asyncio.to_thread(
             run_cli, settings, "migrate", "--timeout", "30", *args, script=NEXT_RELEASE
@@ -522,12 +520,10 @@ async def test_backup_runs_while_the_daemon_keeps_committing(
     print(f"{total - in_backup} of {total} events were committed after the backup began")
 
 
-async def test_an_additive_revision_never_pauses_ingestion(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_an_additive_revision_never_pauses_ingestion(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     total = 2400
-    daemon, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 200)
+    daemon, stream = await _daemon_under_a_stream(rig, total, 200)
     switch = _switch_row(settings)
     started = scalar(settings.libpq_url, "SELECT now()")
     seen: set[str] = set()
