@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from support import (
+    Rig,
     count,
     declare_topology,
     event,
@@ -92,15 +93,20 @@ class Size:
     settle_s: float = 120.0  # bound on waiting for the stream to be fully written
 
 
-def sizes(short: Size, long: Size, short_timeout_s: int = 240) -> list[Any]:
-    return [
-        pytest.param(
-            short,
-            marks=[pytest.mark.acceptance, pytest.mark.timeout(short_timeout_s)],
-            id="short",
-        ),
-        pytest.param(long, marks=[pytest.mark.chaos, pytest.mark.timeout(1800)], id="long"),
-    ]
+def sizes(short: Size, long: Size, short_timeout_s: int = 240) -> pytest.MarkDecorator:
+    """Run the scenario in both sizes, as its ``size`` argument: short in the default
+    run, long only with ``-m chaos``."""
+    return pytest.mark.parametrize(
+        "size",
+        [
+            pytest.param(
+                short,
+                marks=[pytest.mark.acceptance, pytest.mark.timeout(short_timeout_s)],
+                id="short",
+            ),
+            pytest.param(long, marks=[pytest.mark.chaos, pytest.mark.timeout(1800)], id="long"),
+        ],
+    )
 
 
 # -- the event stream ------------------------------------------------------------------
@@ -428,13 +434,16 @@ class FaultRun:
     mid_stream: int
     elapsed_s: float
 
+    def assert_exactly_once(self, instances: int = 1) -> None:
+        """Every daemon stopped cleanly and every event was written once."""
+        assert self.exit_codes == [0] * instances
+        assert_exactly_once(self.figures)
+
 
 async def stream_with_faults(
+    rig: Rig,
     name: str,
     size: Size,
-    settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
     strike: Callable[[Fleet, Stream], Awaitable[int | Struck]],
     low: float = 0.08,
     high: float = 0.7,
@@ -444,6 +453,7 @@ async def stream_with_faults(
     (``strike`` returns how many things it hit), time each recovery with a probe, let
     everything settle, stop the daemon and count what landed. The faults fall within
     [low, high] of the stream; ``instances`` daemons consume it."""
+    settings, amqp_url, start_daemon = rig.settings, rig.amqp_url, rig.start_daemon
     stream = Stream.night(size, name)
     fleet = Fleet(start_daemon, settings)
     started = time.monotonic()

@@ -8,15 +8,18 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-import psycopg
 import pytest
+from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
 from private_rabbitmq import PrivateRabbitMQ, PrivateRabbitMQUnavailable, private_rabbitmq
+from support import Rig, add_visit, run_to_end
 
 from daemon.dev.harness import DaemonProcess, daemon_env
+from daemon.schema import migrations
 from daemon.settings import Settings
 
-__all__ = ["DaemonProcess", "daemon_environment", "run_cli"]
+__all__ = ["DaemonProcess", "daemon_environment", "migrated_opdb", "run_cli"]
 
 
 def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
@@ -29,18 +32,18 @@ def daemon_environment(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    settings: Settings, *args: str, script: Path | None = None, timeout_s: float = 120
+    settings: Settings,
+    *args: str,
+    script: Path | None = None,
+    timeout_s: float = 120,
+    stdin: Any = subprocess.DEVNULL,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
-    """Run one ``opdb-ingestd`` command to completion."""
+    """Run one ``opdb-ingestd`` command to completion; ``env`` adds to or overrides the
+    environment made of ``settings``."""
     entry = [str(script)] if script else ["-m", "daemon.cli"]
-    return subprocess.run(
-        [sys.executable, *entry, *args],
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout_s,
-        check=False,
+    return run_to_end(
+        [sys.executable, *entry, *args], daemon_environment(settings, **env), timeout_s, stdin
     )
 
 
@@ -48,8 +51,7 @@ def run_cli(
 def visit_settings(make_settings: Callable[..., Settings]) -> Settings:
     """Settings whose daemons report every 0.2 s, on a database holding visit 1."""
     settings = make_settings(control_interval_s=0.2)
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     return settings
 
 
@@ -75,6 +77,14 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
 
 
 @pytest.fixture
+def make_rig(
+    amqp_url: str, start_daemon: Callable[..., DaemonProcess]
+) -> Callable[[Settings], Rig]:
+    """A rig of daemons with these settings, on this test's broker."""
+    return lambda settings: Rig(settings, amqp_url, start_daemon)
+
+
+@pytest.fixture
 def private_broker() -> Iterator[PrivateRabbitMQ]:
     """A RabbitMQ node of this test's own, stopped and removed afterwards; the test is
     skipped when this machine cannot run one."""
@@ -83,3 +93,22 @@ def private_broker() -> Iterator[PrivateRabbitMQ]:
             yield broker
     except PrivateRabbitMQUnavailable as exc:
         pytest.skip(f"no private RabbitMQ node on this machine: {exc}")
+
+
+@pytest.fixture
+def pg_cluster() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL cluster of this test's own, stopped and removed afterwards; the test
+    is skipped when this machine cannot run one."""
+    try:
+        with private_postgres() as cluster:
+            yield cluster
+    except PrivatePostgresUnavailable as exc:
+        pytest.skip(f"cannot run a private PostgreSQL cluster: {exc}")
+
+
+def migrated_opdb(cluster: PrivatePostgres) -> str:
+    """The URL of a database ``opdb`` at head on ``cluster``, holding visit 1."""
+    url = cluster.create_database("opdb")
+    migrations.upgrade(url)
+    add_visit(url)
+    return url

@@ -16,7 +16,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from support import free_port
 
 SERVER_USER = "postgres"
 _START_ATTEMPTS = 3
@@ -68,12 +68,6 @@ def _as_server_user() -> list[str]:
     return [runuser, "-u", SERVER_USER, "--"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class PrivatePostgres:
     """One running cluster in ``root``; build it with :func:`private_postgres`."""
@@ -83,14 +77,12 @@ class PrivatePostgres:
     prefix: list[str]
     port: int = 0
     restarts: list[float] = field(default_factory=list)
+    data: Path = field(init=False)
+    log_path: Path = field(init=False)
 
-    @property
-    def data(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def log_path(self) -> Path:
-        return self.root / "server.log"
+    def __post_init__(self) -> None:
+        self.data = self.root / "data"
+        self.log_path = self.root / "server.log"
 
     def url(self, database: str = "postgres") -> str:
         """A libpq URL over TCP (the daemon connects the way it would in production)."""
@@ -130,7 +122,7 @@ class PrivatePostgres:
     def _start(self) -> None:
         last = ""
         for _ in range(_START_ATTEMPTS):
-            self.port = _free_port()
+            self.port = free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -c port={self.port} "
                 f"-c unix_socket_directories={self.root}"

@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from support import free_port
+
 BIN = Path("/usr/lib/rabbitmq/bin")
 _BOOT_TIMEOUT_S = 60
 _START_ATTEMPTS = 3
@@ -38,12 +40,6 @@ _START_ATTEMPTS = 3
 
 class PrivateRabbitMQUnavailable(RuntimeError):  # noqa: N818 - a condition to skip on
     """This machine cannot run a private node; the message says why."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _port_answers(port: int) -> bool:
@@ -63,6 +59,12 @@ class PrivateRabbitMQ:
     env: dict[str, str] = field(default_factory=dict)
     # Nodes of one cluster share their Erlang cookie.
     cookie: str = field(default_factory=lambda: secrets.token_hex(16))
+    pid_file: Path = field(init=False)
+    log_dir: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pid_file = self.root / "node.pid"
+        self.log_dir = self.root / "log"
 
     @property
     def node(self) -> str:
@@ -71,14 +73,6 @@ class PrivateRabbitMQ:
     @property
     def url(self) -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/"
-
-    @property
-    def pid_file(self) -> Path:
-        return self.root / "node.pid"
-
-    @property
-    def log_dir(self) -> Path:
-        return self.root / "log"
 
     def _environment(self) -> dict[str, str]:
         home = self.root / "home"
@@ -119,25 +113,17 @@ class PrivateRabbitMQ:
 
     def ctl(self, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
         """``rabbitmqctl -n <node> ARGS``; raises with the output when it fails."""
-        done = subprocess.run(
-            [str(BIN / "rabbitmqctl"), "-n", self.node, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(
-                f"rabbitmqctl {' '.join(args)} failed ({done.returncode}): "
-                f"{done.stdout.strip()} {done.stderr.strip()}"
-            )
-        return done
+        return self._tool("rabbitmqctl", args, timeout_s)
 
     def queues(self, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
         """``rabbitmq-queues -n <node> ARGS``; raises with the output when it fails."""
+        return self._tool("rabbitmq-queues", args, timeout_s)
+
+    def _tool(
+        self, tool: str, args: tuple[str, ...], timeout_s: float
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [str(BIN / "rabbitmq-queues"), "-n", self.node, *args],
+            [str(BIN / tool), "-n", self.node, *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -146,7 +132,7 @@ class PrivateRabbitMQ:
         )
         if done.returncode != 0:
             raise RuntimeError(
-                f"rabbitmq-queues {' '.join(args)} failed ({done.returncode}): "
+                f"{tool} {' '.join(args)} failed ({done.returncode}): "
                 f"{done.stdout.strip()} {done.stderr.strip()}"
             )
         return done
@@ -154,7 +140,7 @@ class PrivateRabbitMQ:
     def _boot(self) -> None:
         last = ""
         for _ in range(_START_ATTEMPTS):
-            self.port, self.dist_port = _free_port(), _free_port()
+            self.port, self.dist_port = free_port(), free_port()
             self.env = self._environment()
             self._start_detached()
             try:

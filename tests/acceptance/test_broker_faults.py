@@ -14,7 +14,6 @@ import contextlib
 import datetime
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -34,9 +33,12 @@ from private_rabbitmq import (
     private_cluster,
 )
 from support import (
+    amqp_channel,
+    amqp_connection,
     count,
     declare_topology,
     event,
+    free_port,
     insert,
     queue_depth,
     running_service,
@@ -142,14 +144,10 @@ async def _consumers(url: str, queue: str) -> int:
 
 
 async def _delete_queue(url: str, queue: str) -> None:
-    connection = await aio_pika.connect(url)
-    try:
-        channel = await connection.channel()
+    async with amqp_channel(url) as channel:
         declared = await channel.declare_queue(queue, passive=True)
         # Quorum queues refuse a delete with the default if_unused/if_empty.
         await declared.delete(if_unused=False, if_empty=False)
-    finally:
-        await connection.close()
 
 
 async def _time_until(
@@ -248,7 +246,7 @@ async def test_daemon_moves_on_to_the_next_broker_that_answers(
 ) -> None:
     """The first listed broker refuses; the daemon uses the second, and on every
     reconnection starts from the broker after the one it used last."""
-    closed_port = _closed_port()
+    closed_port = free_port()
     dead = f"amqp://guest:guest@127.0.0.1:{closed_port}/"
     settings = make_settings(amqp_url=f"{dead}, {amqp_url}")
     async with running_service(settings):
@@ -259,12 +257,6 @@ async def test_daemon_moves_on_to_the_next_broker_that_answers(
     assert index == 0
     with pytest.raises(NoBrokerReachable, match=f"127.0.0.1:{closed_port}"):
         await connect_first([dead, dead], timeout=3)
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def publish_visits(url: str, exchange: str, ids: range) -> None:
@@ -531,8 +523,7 @@ def _bad_body(n: int) -> bytes:
 
 
 async def _publish_bodies(url: str, exchange: str, bodies: list[bytes]) -> None:
-    connection = await aio_pika.connect(url)
-    try:
+    async with amqp_connection(url) as connection:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
         target = await channel.get_exchange(exchange)
         for start in range(0, len(bodies), 200):
@@ -546,8 +537,6 @@ async def _publish_bodies(url: str, exchange: str, bodies: list[bytes]) -> None:
                     for b in bodies[start : start + 200]
                 )
             )
-    finally:
-        await connection.close()
 
 
 ALARMS = {

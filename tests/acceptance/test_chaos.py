@@ -27,14 +27,10 @@ scenarios without touching the daemon's code.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
-import socket
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -63,19 +59,22 @@ from chaos_harness import (
     wait_for,
     watching,
 )
-from conftest import DaemonProcess, run_cli
-from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
+from conftest import run_cli
+from private_postgres import PrivatePostgres
 from psycopg import sql
 from support import (
     Rabbitmqctl,
+    Rig,
+    add_visit,
     close_broker_connections,
     count,
     declare_topology,
-    event,
-    insert,
+    free_port,
+    http_get,
     publish,
     queue_depth,
     take_all,
+    tel_status_events,
 )
 
 from daemon.ops import maintenance
@@ -84,172 +83,112 @@ from daemon.settings import Settings
 
 
 @pytest.fixture
-def private_cluster() -> Iterator[PrivatePostgres]:
-    """A PostgreSQL cluster of this test's own, stopped and removed afterwards; the test
-    is skipped when this machine cannot run one."""
-    with contextlib.ExitStack() as stack:
-        try:
-            cluster = stack.enter_context(private_postgres())
-        except PrivatePostgresUnavailable as exc:
-            pytest.skip(f"cannot run a private PostgreSQL cluster: {exc}")
-        yield cluster
-
-
-@pytest.fixture
-def chaos_settings(make_settings: Callable[..., Settings]) -> Settings:
-    return make_settings(control_interval_s=0.2, **RETRY)
+def rig(make_settings: Callable[..., Settings], make_rig: Callable[[Settings], Rig]) -> Rig:
+    """Daemons reporting every 0.2 s with fast retries, on this test's database."""
+    return make_rig(make_settings(control_interval_s=0.2, **RETRY))
 
 
 # -- 1. SIGKILL -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=3000, faults=4, rate=150, settle_s=120),
-        Size("long", events=50_000, faults=20, rate=400, spots=50, settle_s=900),
-    ),
+@sizes(
+    Size("short", events=3000, faults=4, rate=150, settle_s=120),
+    Size("long", events=50_000, faults=20, rate=400, spots=50, settle_s=900),
 )
-async def test_sigkill_during_a_stream(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_sigkill_during_a_stream(size: Size, rig: Rig) -> None:
     async def kill(fleet: Fleet, stream: Stream) -> int:
         await asyncio.sleep(stream.rng.uniform(0, 0.3))
         await fleet.kill_and_restart(0)
         return 1
 
-    run = await stream_with_faults("sigkill", size, chaos_settings, amqp_url, start_daemon, kill)
+    run = await stream_with_faults(rig, "sigkill", size, kill)
     fault_line("sigkill", size, run, kills=run.hits, kills_mid_stream=run.mid_stream)
-    assert run.exit_codes == [0]
     assert run.mid_stream == size.faults, "a kill came after the publisher had finished"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 2. PostgreSQL faults ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2500, faults=3, rate=250),
-        Size("long", events=20_000, faults=10, rate=400, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2500, faults=3, rate=250),
+    Size("long", events=20_000, faults=10, rate=400, settle_s=600),
 )
-async def test_database_connections_terminated(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    pg_server_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_database_connections_terminated(size: Size, rig: Rig, pg_server_url: str) -> None:
     async def terminate(_fleet: Fleet, _stream: Stream) -> int:
-        return terminate_daemon_backends(pg_server_url, database_of(chaos_settings))
+        return terminate_daemon_backends(pg_server_url, database_of(rig.settings))
 
-    run = await stream_with_faults(
-        "terminate", size, chaos_settings, amqp_url, start_daemon, terminate
-    )
+    run = await stream_with_faults(rig, "terminate", size, terminate)
     fault_line("pg_terminate_backend", size, run, faults=size.faults, backends_terminated=run.hits)
-    assert run.exit_codes == [0]
     assert run.hits >= size.faults, "the faults did not hit the daemon's connections"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2000, faults=1, rate=300),
-        Size("long", events=20_000, faults=1, rate=400, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2000, faults=1, rate=300),
+    Size("long", events=20_000, faults=1, rate=400, settle_s=600),
 )
 async def test_postgresql_restarted_mid_stream(
     size: Size,
-    private_cluster: PrivatePostgres,
+    pg_cluster: PrivatePostgres,
     make_settings: Callable[..., Settings],
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
+    make_rig: Callable[[Settings], Rig],
 ) -> None:
-    url = await asyncio.to_thread(private_cluster.create_database, "opdb")
+    url = await asyncio.to_thread(pg_cluster.create_database, "opdb")
     await asyncio.to_thread(migrations.upgrade, url)
     settings = make_settings(database_url=url, control_interval_s=0.2, **RETRY)
     restart_s: list[float] = []
 
     async def restart(_fleet: Fleet, _stream: Stream) -> int:
-        restart_s.append(await asyncio.to_thread(private_cluster.restart, "fast"))
+        restart_s.append(await asyncio.to_thread(pg_cluster.restart, "fast"))
         return 1
 
-    run = await stream_with_faults(
-        "restart", size, settings, amqp_url, start_daemon, restart, low=0.3, high=0.5
-    )
+    rig = make_rig(settings)
+    run = await stream_with_faults(rig, "restart", size, restart, low=0.3, high=0.5)
     fault_line("postgresql_restart", size, run, faults=1, restart_s=round(restart_s[0], 2))
-    assert run.exit_codes == [0]
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 3. broker connections ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2500, faults=3, rate=150),
-        Size("long", events=20_000, faults=10, rate=300, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2500, faults=3, rate=150),
+    Size("long", events=20_000, faults=10, rate=300, settle_s=600),
 )
-async def test_broker_connections_closed(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    rabbitmqctl: Rabbitmqctl,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
-    name = f"opdb-ingestd {chaos_settings.queue}"
+async def test_broker_connections_closed(size: Size, rig: Rig, rabbitmqctl: Rabbitmqctl) -> None:
+    name = f"opdb-ingestd {rig.settings.queue}"
 
     async def close(_fleet: Fleet, _stream: Stream) -> int:
         return await asyncio.to_thread(close_broker_connections, name, rabbitmqctl)
 
-    run = await stream_with_faults("broker", size, chaos_settings, amqp_url, start_daemon, close)
+    run = await stream_with_faults(rig, "broker", size, close)
     fault_line(
         "broker_connection_closed", size, run, faults=size.faults, connections_closed=run.hits
     )
-    assert run.exit_codes == [0]
     assert run.hits >= size.faults, "the faults did not hit the daemon's connection"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 4. fuzz -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=150, faults=150),
-        Size("long", events=1000, faults=1000, settle_s=300),
-    ),
+@sizes(
+    Size("short", events=150, faults=150),
+    Size("long", events=1000, faults=1000, settle_s=300),
 )
-async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
-    settings = chaos_settings
+async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(size: Size, rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     url = settings.libpq_url
     rng = random.Random(f"{SEED}:fuzz")
     bad = fuzz_bodies(rng, size.faults)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
-    good = [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n + 10})])
-        for n in range(size.events)
-    ]
+    add_visit(url)
+    good = tel_status_events(range(10, size.events + 10))
     mixed: list[dict[str, Any] | bytes] = [*good, *(body for body, _ in bad)]
     rng.shuffle(mixed)
     started = time.monotonic()
     await declare_topology(settings)
-    daemon = start_daemon(settings, OPDB_MAX_BODY_BYTES=str(FUZZ_MAX_BODY_BYTES))
+    daemon = rig.start_daemon(settings, OPDB_MAX_BODY_BYTES=str(FUZZ_MAX_BODY_BYTES))
     await asyncio.to_thread(daemon.wait_running)
     await publish(amqp_url, settings.exchange, mixed, in_flight=50)
     with watching(url) as ledger:
@@ -295,20 +234,12 @@ async def test_fuzzed_events_are_dead_lettered_and_good_ones_written(
 # -- 5. maintenance ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2000, faults=3, rate=120),
-        Size("long", events=20_000, faults=10, rate=250, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=2000, faults=3, rate=120),
+    Size("long", events=20_000, faults=10, rate=250, settle_s=600),
 )
-async def test_maintenance_toggled_during_a_stream(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
-    settings = chaos_settings
+async def test_maintenance_toggled_during_a_stream(size: Size, rig: Rig) -> None:
+    settings = rig.settings
     paused_s: list[float] = []
     written_while_paused = 0
 
@@ -330,7 +261,7 @@ async def test_maintenance_toggled_during_a_stream(
         return Struck(0, resumed_at)
 
     with watching(settings.libpq_url) as ledger:
-        run = await stream_with_faults("maintenance", size, settings, amqp_url, start_daemon, pause)
+        run = await stream_with_faults(rig, "maintenance", size, pause)
     fault_line(
         "maintenance",
         size,
@@ -339,26 +270,11 @@ async def test_maintenance_toggled_during_a_stream(
         written_while_paused=written_while_paused,
         pause_s=seconds_summary(paused_s),
     )
-    assert run.exit_codes == [0]
     assert written_while_paused == 0, "rows were written while every daemon was paused"
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once()
 
 
 # -- 6. read-only database ----------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
-            return int(response.status), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def _set_read_only(server_url: str, database: str, read_only: bool) -> None:
@@ -375,25 +291,18 @@ def _set_read_only(server_url: str, database: str, read_only: bool) -> None:
 READ_ONLY_RECOVERY_BOUND_S = 25.0
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=2000, faults=1, rate=300, settle_s=60),
-        Size("long", events=20_000, faults=1, rate=400, settle_s=300),
-    ),
+@sizes(
+    Size("short", events=2000, faults=1, rate=300, settle_s=60),
+    Size("long", events=20_000, faults=1, rate=400, settle_s=300),
 )
 async def test_read_only_database_holds_then_recovers(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    pg_server_url: str,
-    start_daemon: Callable[..., DaemonProcess],
+    size: Size, rig: Rig, pg_server_url: str
 ) -> None:
-    settings = chaos_settings
+    settings, amqp_url = rig.settings, rig.amqp_url
     database = database_of(settings)
     stream = Stream.night(size, "read-only")
-    health = f"127.0.0.1:{_free_port()}"
-    fleet = Fleet(start_daemon, settings, OPDB_METRICS_ADDRESS=health)
+    health = f"127.0.0.1:{free_port()}"
+    fleet = Fleet(rig.start_daemon, settings, OPDB_METRICS_ADDRESS=health)
     started = time.monotonic()
     await declare_topology(settings)
     await fleet.start()
@@ -418,7 +327,7 @@ async def test_read_only_database_holds_then_recovers(
             frozen = ledger.count()
             await asyncio.sleep(5)
             written_read_only = ledger.count() - frozen
-            readiness = await asyncio.to_thread(_get, f"http://{health}/readyz")
+            readiness = await asyncio.to_thread(http_get, f"http://{health}/readyz")
             dead_while_read_only = await queue_depth(amqp_url, settings.dead_letter_queue)
             fleet.check_alive()
             reset_at = time.monotonic()
@@ -464,19 +373,11 @@ async def test_read_only_database_holds_then_recovers(
 # -- 7. scale-out ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=3000, faults=3, rate=300),
-        Size("long", events=50_000, faults=10, rate=500, spots=50, settle_s=900),
-    ),
+@sizes(
+    Size("short", events=3000, faults=3, rate=300),
+    Size("long", events=50_000, faults=10, rate=500, spots=50, settle_s=900),
 )
-async def test_three_instances_with_kills_write_every_event_once(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_three_instances_with_kills_write_every_event_once(size: Size, rig: Rig) -> None:
     victims: list[int] = []
 
     async def kill(fleet: Fleet, stream: Stream) -> Struck:
@@ -487,34 +388,22 @@ async def test_three_instances_with_kills_write_every_event_once(
         await fleet.kill_and_restart(victim)
         return Struck(1, killed_at)
 
-    run = await stream_with_faults(
-        "scale-out", size, chaos_settings, amqp_url, start_daemon, kill, instances=3
-    )
+    run = await stream_with_faults(rig, "scale-out", size, kill, instances=3)
     fault_line("scale_out_kills", size, run, instances=3, kills=run.hits, victims=victims)
-    assert run.exit_codes == [0, 0, 0]
-    assert_exactly_once(run.figures)
+    run.assert_exactly_once(instances=3)
 
 
-@pytest.mark.parametrize(
-    "size",
-    sizes(
-        Size("short", events=3000, faults=0),
-        Size("long", events=20_000, faults=0, settle_s=600),
-    ),
+@sizes(
+    Size("short", events=3000, faults=0),
+    Size("long", events=20_000, faults=0, settle_s=600),
 )
-async def test_throughput_with_one_two_and_three_instances(
-    size: Size,
-    chaos_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-) -> None:
+async def test_throughput_with_one_two_and_three_instances(size: Size, rig: Rig) -> None:
     """The same prefilled backlog of small events, drained by 1, 2 and 3 instances. The
     instances start paused (maintenance on) so all of them are up before the clock runs;
     the clock runs from switching maintenance off to the last event in the ledger."""
-    settings = chaos_settings
+    settings, amqp_url = rig.settings, rig.amqp_url
     url = settings.libpq_url
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(url)
     await declare_topology(settings)
     rates: dict[str, float] = {}
     seconds: dict[str, float] = {}
@@ -522,14 +411,11 @@ async def test_throughput_with_one_two_and_three_instances(
     with watching(url) as ledger:
         for instances in (1, 2, 3):
             base = max(ledger.count(), 0)
-            backlog = [
-                event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-                for n in range(sequence, sequence + size.events)
-            ]
+            backlog = tel_status_events(range(sequence, sequence + size.events))
             sequence += size.events
             maintenance.set_switch(url, True, "throughput run")
             await publish(amqp_url, settings.exchange, backlog)
-            fleet = Fleet(start_daemon, settings)
+            fleet = Fleet(rig.start_daemon, settings)
             fleet.spawn(instances)
             await wait_for(
                 lambda n=instances: _paused(url) == n,  # type: ignore[misc]

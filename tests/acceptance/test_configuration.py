@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-from conftest import daemon_environment
+from conftest import run_cli
+from support import add_visit, free_port
 
 from daemon.settings import Settings
 from opdb import db
@@ -18,18 +18,6 @@ from opdb import db
 pytestmark = pytest.mark.acceptance
 
 SECRET = "s3cret-Pa55"
-
-
-def _cli(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "daemon.cli", *args],
-        env=daemon_environment(settings, **env),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def _with_password(url: str) -> str:
@@ -65,7 +53,7 @@ def test_a_bad_setting_is_one_line_and_exit_2(
     settings: Settings, setting: str, value: str, command: str
 ) -> None:
     env = {"OPDB_DATABASE_URL": _with_password(settings.libpq_url), setting: value}
-    done = _cli(settings, command, **env)
+    done = run_cli(settings, command, **env)
     _assert_one_line_error(done, setting)
 
 
@@ -76,7 +64,7 @@ def busy_port() -> Iterator[int]:
 
 
 def test_a_metrics_port_in_use_is_one_line_and_exit_2(settings: Settings, busy_port: int) -> None:
-    done = _cli(
+    done = run_cli(
         settings,
         "run",
         OPDB_METRICS_ADDRESS=f"127.0.0.1:{busy_port}",
@@ -97,7 +85,7 @@ def _keyword_string(settings: Settings, hosts: str = "127.0.0.1", ports: str = "
 def test_a_libpq_keyword_string_is_accepted_and_masked(settings: Settings) -> None:
     keywords = _keyword_string(settings)
     for args in (["status"], ["maintenance", "status"], ["migrate", "--dry-run"]):
-        done = _cli(settings, *args, OPDB_DATABASE_URL=keywords)
+        done = run_cli(settings, *args, OPDB_DATABASE_URL=keywords)
         assert "Traceback" not in done.stderr
         assert SECRET not in done.stdout + done.stderr
         # status: 1 = not healthy (no daemon runs), yet it read the database
@@ -106,18 +94,12 @@ def test_a_libpq_keyword_string_is_accepted_and_masked(settings: Settings) -> No
             assert "maintenance: off" in done.stdout, done.stderr
 
 
-def _refused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize("spelling", ["url", "keywords"])
 def test_a_multi_host_database_works_in_every_command(settings: Settings, spelling: str) -> None:
     """The first server refuses, the second is the primary: libpq moves on to it."""
     conninfo = psycopg.conninfo.conninfo_to_dict(settings.libpq_url)
     port, name = conninfo["port"], conninfo["dbname"]
-    dead = _refused_port()
+    dead = free_port()
     if spelling == "url":
         url = (
             f"postgresql://postgres:{SECRET}@127.0.0.1:{dead},127.0.0.1:{port}/{name}"
@@ -126,8 +108,7 @@ def test_a_multi_host_database_works_in_every_command(settings: Settings, spelli
     else:
         url = _keyword_string(settings, "127.0.0.1,127.0.0.1", f"{dead},{port}")
         url += " target_session_attrs=read-write"
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     for args, rc in (
         (["migrate", "--dry-run"], 0),
         (["migrate"], 0),
@@ -135,7 +116,7 @@ def test_a_multi_host_database_works_in_every_command(settings: Settings, spelli
         (["maintenance", "status"], 0),
         (["visit", "1"], 1),  # a visit without its data: incomplete, but answered
     ):
-        done = _cli(settings, *args, OPDB_DATABASE_URL=url)
+        done = run_cli(settings, *args, OPDB_DATABASE_URL=url)
         print(args, done.returncode, done.stderr.strip()[-300:])
         assert done.returncode == rc, done.stderr
         assert "Traceback" not in done.stderr

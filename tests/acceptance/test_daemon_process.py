@@ -9,10 +9,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 import pytest
 from conftest import DaemonProcess
-from support import count, declare_topology, event, insert, publish, queue_depth, scalar, wait_until
+from support import (
+    add_visit,
+    count,
+    declare_topology,
+    publish,
+    queue_depth,
+    scalar,
+    tel_status_events,
+    wait_until,
+)
 
 from daemon.settings import Settings
 
@@ -26,12 +34,8 @@ def _ledger(settings: Settings) -> int:
 
 
 def _tel_status_events(settings: Settings, total: int) -> list[dict[str, object]]:
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
-    return [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(total)
-    ]
+    add_visit(settings.libpq_url)
+    return tel_status_events(range(total))
 
 
 async def test_sigterm_mid_stream_exits_zero_and_a_restart_finishes_the_job(

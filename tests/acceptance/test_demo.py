@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
+from support import run_to_end
 
 pytestmark = pytest.mark.acceptance
 
@@ -24,7 +25,7 @@ def _databases(server_url: str) -> set[str]:
 
 
 def _demo(server_url: str, amqp_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return run_to_end(
         [
             sys.executable,
             "-m",
@@ -41,16 +42,12 @@ def _demo(server_url: str, amqp_url: str, *args: str) -> subprocess.CompletedPro
             *args,
         ],
         # As on a fresh machine: the configured database does not exist.
-        env={
+        {
             "PATH": "/usr/bin:/bin",
             "OPDB_DATABASE_URL": f"{server_url.rsplit('/', 1)[0]}/opdb_absent_{uuid.uuid4().hex}",
             "OPDB_AMQP_URL": amqp_url,
         },
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        300,
     )
 
 

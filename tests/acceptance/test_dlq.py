@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +17,18 @@ from typing import Any
 import aio_pika
 import psycopg
 import pytest
-from conftest import DaemonProcess, daemon_environment, run_cli
-from support import event, insert, publish, queue_depth, scalar, take_all, wait_until
+from conftest import DaemonProcess, run_cli
+from support import (
+    add_visit,
+    amqp_channel,
+    event,
+    insert,
+    publish,
+    queue_depth,
+    scalar,
+    take_all,
+    wait_until,
+)
 
 from daemon.ops.dlq import (
     REPLAYED_AT_HEADER,
@@ -89,8 +98,7 @@ async def letters(
     settings = make_settings(retry_first_delay_ms=100, retry_max_delay_ms=200, retry_give_up_s=0.5)
     daemon = start_daemon(settings, OPDB_RETRY_GIVE_UP_S="0.5")
     await asyncio.to_thread(daemon.wait_running)
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     made = Letters(
         settings,
         daemon,
@@ -179,12 +187,15 @@ async def test_show_prints_the_whole_event_and_its_dead_letter_headers(
     shown = await letters.acli("show", letters.validation["id"])
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
-    assert "x-opdb-reason: validation" in out
-    assert "x-opdb-detail:" in out
-    assert "status_sequence_id" in out
-    assert "x-opdb-attempts: 1" in out
-    assert "x-opdb-failed-at:" in out
-    assert "content_type: application/json" in out
+    for text in (
+        "x-opdb-reason: validation",
+        "x-opdb-detail:",
+        "status_sequence_id",
+        "x-opdb-attempts: 1",
+        "x-opdb-failed-at:",
+        "content_type: application/json",
+    ):
+        assert text in out
     event_text = out[out.index("event:\n") + len("event:\n") :]
     assert json.loads(event_text) == letters.validation
     assert '\n  "writes": [\n' in event_text  # indented, not one line
@@ -273,12 +284,8 @@ async def test_replay_keeps_a_dead_letter_that_no_queue_would_receive(
     unbound = make_settings(
         queue=letters.settings.queue, exchange=f"{letters.settings.exchange}.unbound"
     )
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
+    async with amqp_channel(amqp_url) as channel:
         await channel.declare_exchange(unbound.exchange, aio_pika.ExchangeType.TOPIC, durable=True)
-    finally:
-        await connection.close()
     result = await asyncio.to_thread(run_cli, unbound, "dlq", "replay", "--reason", "validation")
     assert result.returncode == 1
     assert "replayed 0 of 1" in result.stdout
@@ -317,15 +324,7 @@ async def test_purge_with_a_filter_and_yes_removes_only_those(letters: Letters) 
 
 
 def _cli_with_stdin(letters: Letters, stdin: Any, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "daemon.cli", "dlq", *args],
-        env=daemon_environment(letters.settings),
-        stdin=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(letters.settings, "dlq", *args, stdin=stdin)
 
 
 @pytest.mark.acceptance

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import DaemonProcess, daemon_environment
+from conftest import DaemonProcess, run_cli
 from private_postgres import (
     SERVER_USER,
     PrivatePostgres,
@@ -81,15 +80,7 @@ def _promote(standby: PrivatePostgres) -> subprocess.CompletedProcess[str]:
 
 
 def _cli(settings: Settings, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "daemon.cli", *args],
-        env=daemon_environment(settings, OPDB_DATABASE_URL=url),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    return run_cli(settings, *args, timeout_s=180, OPDB_DATABASE_URL=url)
 
 
 def _commands_work(settings: Settings, url: str) -> None:

@@ -10,14 +10,13 @@ import datetime
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 import pytest
-from conftest import DaemonProcess, daemon_environment
+from conftest import DaemonProcess, run_cli
 from private_rabbitmq import PrivateRabbitMQ
 from psycopg import sql
 from support import declare_topology, event, insert, publish, queue_depth, scalar, wait_until
@@ -25,6 +24,8 @@ from support import declare_topology, event, insert, publish, queue_depth, scala
 from daemon.settings import Settings
 from opdb import simulate
 from opdb.models import Base
+
+pytestmark = pytest.mark.acceptance
 
 # A night small enough for seconds, with every kind of event and out-of-order arrivals.
 NIGHT = simulate.NightOptions(
@@ -42,16 +43,7 @@ def cli(
 ) -> subprocess.CompletedProcess[str]:
     """``opdb-ingestd`` (or the next release's) on this checkout's code, whichever
     directory the entry point is in."""
-    entry = [str(script)] if script else ["-m", "daemon.cli"]
-    return subprocess.run(
-        [sys.executable, *entry, *args],
-        env={**daemon_environment(settings), "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(settings, *args, script=script, timeout_s=300, PYTHONPATH=str(ROOT))
 
 
 def journal_cli(
@@ -109,11 +101,26 @@ def split_with_a_straggler(
     raise AssertionError("the night has no visit with a status snapshot in its second half")
 
 
-def night_settings(make_settings: Callable[..., Settings], **overrides: Any) -> Settings:
+class LiveNight(NamedTuple):
+    settings: Settings
+    night: list[dict[str, Any]]
+    daemon: DaemonProcess
+
+
+@pytest.fixture
+async def live_night(
+    make_settings: Callable[..., Settings], start_daemon: Callable[..., DaemonProcess]
+) -> LiveNight:
+    """A simulated night, not yet published, and a running daemon to take it."""
     # Short retries: the night's early children wait for their parents in seconds.
-    return make_settings(
-        retry_first_delay_ms=200, retry_max_delay_ms=400, control_interval_s=0.2, **overrides
+    settings = make_settings(
+        retry_first_delay_ms=200, retry_max_delay_ms=400, control_interval_s=0.2
     )
+    await declare_topology(settings)
+    night = list(simulate.simulate_night(options=NIGHT))
+    daemon = start_daemon(settings)
+    daemon.wait_running()
+    return LiveNight(settings, night, daemon)
 
 
 async def ledger_settles(url: str, at_least: int, quiet_s: float = 2.0) -> int:
@@ -142,21 +149,13 @@ def archive_created_at(dump: Path) -> datetime.datetime:
     return datetime.datetime.fromisoformat(found[1]).replace(tzinfo=datetime.UTC)
 
 
-@pytest.mark.acceptance
 @pytest.mark.timeout(300)
 async def test_restoring_a_backup_and_replaying_the_journal_loses_nothing(
-    make_settings: Callable[..., Settings],
-    start_daemon: Callable[..., DaemonProcess],
-    scratch_databases: Callable[..., str],
-    tmp_path: Path,
+    live_night: LiveNight, scratch_databases: Callable[..., str], tmp_path: Path
 ) -> None:
-    settings = night_settings(make_settings)
-    await declare_topology(settings)
-    night = list(simulate.simulate_night(options=NIGHT))
+    settings, night, daemon = live_night
     ids = {e["id"] for e in night}
     first, second = split_with_a_straggler(night)
-    daemon = start_daemon(settings)
-    daemon.wait_running()
     amqp = settings.amqp_url.get_secret_value()
     url = settings.libpq_url
 
@@ -225,24 +224,16 @@ async def test_restoring_a_backup_and_replaying_the_journal_loses_nothing(
     assert table_fingerprints(restored) == live
 
 
-@pytest.mark.acceptance
 @pytest.mark.timeout(300)
 async def test_a_night_rebuilt_into_an_empty_database_equals_the_live_one_and_rehearses(
-    make_settings: Callable[..., Settings],
-    start_daemon: Callable[..., DaemonProcess],
-    scratch_databases: Callable[..., str],
-    migrated_template: str,
+    live_night: LiveNight, scratch_databases: Callable[..., str], migrated_template: str
 ) -> None:
-    settings = night_settings(make_settings)
-    await declare_topology(settings)
-    night = list(simulate.simulate_night(options=NIGHT))
+    settings, night, daemon = live_night
     other_night = [event([insert("pfs_visit", {"pfs_visit_id": 1})], source="elsewhere")]
     # Two bad events of the night: the daemon dead-letters them; replay only counts them.
     invalid = event([insert("tel_status", {"pfs_visit_id": 1, "altitude": "high"})])
     invalid["sent_at"] = "2026-11-24T20:00:00-10:00"
     bad: list[dict[str, Any] | bytes] = [invalid, b'{"version": 1, "id": ']
-    daemon = start_daemon(settings)
-    daemon.wait_running()
     amqp = settings.amqp_url.get_secret_value()
     # An event of another night (sent now) is in the journal too; --night leaves it out.
     await publish(amqp, settings.exchange, [*night[:5], *other_night, *bad, *night[5:]])
@@ -311,7 +302,6 @@ def table_fingerprints_without(url: str, table: str, where: str) -> tuple[int, s
     return int(row[0]), row[1]
 
 
-@pytest.mark.acceptance
 @pytest.mark.timeout(300)
 async def test_the_journal_survives_a_daemon_crash_and_a_broker_restart(
     make_settings: Callable[..., Settings],
@@ -350,7 +340,6 @@ async def test_the_journal_survives_a_daemon_crash_and_a_broker_restart(
     await wait_until(lambda: scalar(url, LEDGER_COUNT) == len(events), 60, "the rest")
 
 
-@pytest.mark.acceptance
 @pytest.mark.timeout(120)
 async def test_retention_removes_what_is_older_than_the_setting(
     make_settings: Callable[..., Settings],

@@ -15,10 +15,9 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 import pytest
 from conftest import DaemonProcess, daemon_environment
-from support import event, insert, publish, queue_depth, wait_until
+from support import add_visit, event, insert, publish, queue_depth, tel_status_events, wait_until
 
 from daemon.logs import wants_json
 from daemon.settings import Settings
@@ -31,14 +30,10 @@ MAX_BODY = 4096
 async def test_a_clean_stop_logs_no_warning(
     settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     daemon = start_daemon(settings)
     await asyncio.to_thread(daemon.wait_running)
-    events = [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(20)
-    ]
+    events = tel_status_events(range(20))
     await publish(amqp_url, settings.exchange, events)
     await asyncio.to_thread(
         daemon.wait_for_log, lambda r: r.get("event") == "batch" and r["committed"] > 0, 30

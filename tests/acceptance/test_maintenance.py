@@ -15,15 +15,16 @@ import pytest
 from conftest import DaemonProcess, daemon_environment, run_cli
 from pydantic import SecretStr
 from support import (
+    Rig,
     count,
     declare_topology,
-    event,
-    insert,
+    opdb_without_history,
     publish,
     publish_paced,
     queue_depth,
     scalar,
     take_all,
+    tel_status_events,
     wait_until,
 )
 
@@ -45,25 +46,48 @@ def _ledger(settings: Settings) -> int:
 
 
 def _stream(settings: Settings, total: int, first: int = 0, **extra: Any) -> list[dict[str, Any]]:
-    return [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n, **extra})])
-        for n in range(first, first + total)
-    ]
+    return tel_status_events(range(first, first + total), **extra)
+
+
+async def _started(settings: Settings, *args: str) -> asyncio.subprocess.Process:
+    """``python ARGS`` (a CLI command) started with the daemon's environment and left
+    running, its output piped, for a test that acts while it runs."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        env=daemon_environment(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def _stderr_until(process: asyncio.subprocess.Process, needle: bytes) -> bytes:
+    """What ``process`` wrote on stderr up to the line that holds ``needle``."""
+    assert process.stderr is not None
+    said = b""
+    while needle not in said:
+        line = await asyncio.wait_for(process.stderr.readline(), 60)
+        assert line, f"it ended before saying {needle.decode()!r}: {said.decode()}"
+        said += line
+    return said
 
 
 def _states(settings: Settings) -> list[str]:
     return sorted(d["state"] for d in maintenance.live_instances(settings.libpq_url))
 
 
+@pytest.fixture
+def rig(visit_settings: Settings, make_rig: Callable[[Settings], Rig]) -> Rig:
+    return make_rig(visit_settings)
+
+
 async def _daemon_under_a_stream(
-    settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-    events: int,
-    flowing_after: int,
+    rig: Rig, events: int, flowing_after: int
 ) -> tuple[DaemonProcess, asyncio.Task[int]]:
     """A running daemon fed a steady 300 events/s, once the first rows have landed."""
-    daemon = start_daemon(settings)
+    settings, amqp_url = rig.settings, rig.amqp_url
+    daemon = rig.start_daemon(settings)
     await asyncio.to_thread(daemon.wait_running)
     stream = asyncio.create_task(
         publish_paced(amqp_url, settings.exchange, _stream(settings, events), per_second=300)
@@ -72,12 +96,10 @@ async def _daemon_under_a_stream(
     return daemon, stream
 
 
-async def test_maintenance_pauses_a_live_stream_and_resumes_it(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_maintenance_pauses_a_live_stream_and_resumes_it(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     total = 2400
-    daemon, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 300)
+    daemon, stream = await _daemon_under_a_stream(rig, total, 300)
 
     asked = time.monotonic()
     paused = await asyncio.to_thread(
@@ -173,12 +195,10 @@ async def test_schema_mismatch_holds_writes_until_corrected(
     assert any(r.get("state") == "schema_mismatch" for r in daemon.log_records())
 
 
-async def test_migrate_under_load_to_a_breaking_revision(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_migrate_under_load_to_a_breaking_revision(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     before = 1500
-    old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, before, 200)
+    old, stream = await _daemon_under_a_stream(rig, before, 200)
     migrated = await asyncio.to_thread(
         run_cli, settings, "migrate", "--timeout", "30", script=BREAKING_RELEASE
     )
@@ -188,7 +208,7 @@ async def test_migrate_under_load_to_a_breaking_revision(
     assert migrations.database_revision(settings.libpq_url) == "t002"
     await wait_until(lambda: _states(settings) == ["schema_mismatch"], 10, "the old daemon")
 
-    new = start_daemon(settings, script=BREAKING_RELEASE)
+    new = rig.start_daemon(settings, script=BREAKING_RELEASE)
     await stream
     after = _stream(settings, 100, first=before, test_note="written by the next release")
     await publish(amqp_url, settings.exchange, after)
@@ -307,10 +327,7 @@ def test_migrate_with_an_unusable_url_says_so_in_one_line(visit_settings: Settin
 def test_migrate_on_an_opdb_without_history_asks_for_adopt(
     scratch_databases: Callable[..., str],
 ) -> None:
-    url = scratch_databases()
-    migrations.upgrade(url, migrations.BASELINE)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE alembic_version")
+    url = opdb_without_history(scratch_databases())
     settings = Settings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:5672/")
     line = _refused_in_one_line(run_cli(settings, "migrate"))
     assert "run `opdb-ingestd db adopt` first" in line
@@ -409,14 +426,12 @@ def test_dry_run_shows_either_direction_with_the_session_timeouts(
     assert not maintenance.read_switch(settings.libpq_url).enabled
 
 
-async def test_downgrade_then_upgrade_round_trip_under_load(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_downgrade_then_upgrade_round_trip_under_load(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     head = migrations.head_revision()
     total, marked = 1500, 0
-    old, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 200)
-    new = start_daemon(settings, script=NEXT_RELEASE)
+    old, stream = await _daemon_under_a_stream(rig, total, 200)
+    new = rig.start_daemon(settings, script=NEXT_RELEASE)
     for args, reached in (((), "t001"), (("--to", head), head), ((), "t001")):
         moved = await asyncio.to_thread(
             run_cli, settings, "migrate", "--timeout", "30", *args, script=NEXT_RELEASE
@@ -462,24 +477,9 @@ async def test_backup_runs_while_the_daemon_keeps_committing(
     # as long as this test wants, as a long dump of the real opDB would.
     blocker = await psycopg.AsyncConnection.connect(settings.libpq_url)
     await blocker.execute("LOCK TABLE mcs_data IN ACCESS EXCLUSIVE MODE")
-    migrate = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(BREAKING_RELEASE),
-        "migrate",
-        "--backup",
-        str(backup),
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert migrate.stderr is not None
-    said = b""
+    migrate = await _started(settings, str(BREAKING_RELEASE), "migrate", "--backup", str(backup))
     try:
-        while b"backing up" not in said:
-            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
-            assert line, f"migrate ended before backing up: {said.decode()}"
-            said += line
+        said = await _stderr_until(migrate, b"backing up")
         before = _ledger(settings)
         total = 900
         stream = asyncio.create_task(
@@ -520,12 +520,10 @@ async def test_backup_runs_while_the_daemon_keeps_committing(
     print(f"{total - in_backup} of {total} events were committed after the backup began")
 
 
-async def test_an_additive_revision_never_pauses_ingestion(
-    visit_settings: Settings, amqp_url: str, start_daemon: Callable[..., DaemonProcess]
-) -> None:
-    settings = visit_settings
+async def test_an_additive_revision_never_pauses_ingestion(rig: Rig) -> None:
+    settings, amqp_url = rig.settings, rig.amqp_url
     total = 2400
-    daemon, stream = await _daemon_under_a_stream(settings, amqp_url, start_daemon, total, 200)
+    daemon, stream = await _daemon_under_a_stream(rig, total, 200)
     switch = _switch_row(settings)
     started = scalar(settings.libpq_url, "SELECT now()")
     seen: set[str] = set()
@@ -610,13 +608,7 @@ async def test_pausing_waits_for_a_gap_in_the_night_or_is_forced(
     assert "iic_sequence 77" in switch.reason
     assert run_cli(settings, "maintenance", "off").returncode == 0
 
-    waiting = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "daemon.cli", "maintenance", "on", "--wait-for-gap"),
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    waiting = await _started(settings, "-m", "daemon.cli", "maintenance", "on", "--wait-for-gap")
     assert waiting.stderr is not None
     said = await asyncio.wait_for(waiting.stderr.readline(), 60)
     assert b"waiting for a gap in the observations: iic_sequence 77" in said, said
@@ -640,20 +632,9 @@ async def test_an_additive_revision_retries_while_a_table_is_busy(
     # A long report reading tel_status holds a lock the added column must wait for.
     reader = await psycopg.AsyncConnection.connect(settings.libpq_url)
     await reader.execute("LOCK TABLE tel_status IN ACCESS SHARE MODE")
-    migrate = await asyncio.create_subprocess_exec(
-        *(sys.executable, str(NEXT_RELEASE), "migrate"),
-        env=daemon_environment(settings),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert migrate.stderr is not None
-    said = b""
+    migrate = await _started(settings, str(NEXT_RELEASE), "migrate")
     try:
-        while b"try 1: a table was busy" not in said:
-            line = await asyncio.wait_for(migrate.stderr.readline(), 60)
-            assert line, said.decode()
-            said += line
+        said = await _stderr_until(migrate, b"try 1: a table was busy")
         assert migrations.database_revision(settings.libpq_url) == migrations.head_revision()
     finally:
         await reader.close()

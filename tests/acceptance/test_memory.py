@@ -14,25 +14,28 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 import pytest
-from conftest import DaemonProcess
-from support import declare_topology, event, insert, publish, queue_depth, scalar, wait_until
+from support import (
+    MCS_MEASUREMENTS,
+    Rig,
+    add_visit,
+    declare_topology,
+    event,
+    insert,
+    publish,
+    queue_depth,
+    scalar,
+    wait_until,
+)
 
 from daemon.settings import Settings
-from opdb.models import Base
 
 pytestmark = pytest.mark.acceptance
 
 PEAK_RSS_LIMIT_MB = 300
 BIG_BODY_BYTES = 15 * 1024 * 1024
 _VISIT = 1
-# The float columns of mcs_data, in table order (the ids and flags are formatted apart).
-_MCS_COLUMNS = tuple(
-    column.name
-    for column in Base.metadata.tables["mcs_data"].columns
-    if column.name not in {"mcs_frame_id", "spot_id", "flags"}
-)
+_MCS_COLUMNS = (*MCS_MEASUREMENTS, "flux", "fluxerr")
 
 
 def _big_frames(count: int) -> tuple[list[bytes], int]:
@@ -109,7 +112,7 @@ def _ledger(settings: Settings) -> int:
 
 
 @pytest.fixture
-def memory_settings(make_settings: Callable[..., Settings]) -> Settings:
+def rig(make_settings: Callable[..., Settings], make_rig: Callable[[Settings], Rig]) -> Rig:
     """Default memory settings (buffer, batch caps, body limit), a fresh visit."""
     settings = make_settings(batch_max_ms=0)
     defaults = Settings()
@@ -118,18 +121,14 @@ def memory_settings(make_settings: Callable[..., Settings]) -> Settings:
         defaults.batch_max_bytes,
         defaults.max_body_bytes,
     )
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (%s)", (_VISIT,))
-    return settings
+    add_visit(settings.libpq_url, _VISIT)
+    return make_rig(settings)
 
 
-async def _ingest_the_mix(
-    settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-    backlog: bool,
-    mix: tuple[list[bytes], int],
-) -> float:
+async def _assert_peak_within_limit(rig: Rig, backlog: bool, mix: tuple[list[bytes], int]) -> None:
+    """Ingest the mix with the daemon started before (streaming) or after (backlog) it
+    is published; the daemon's peak RSS stays within PEAK_RSS_LIMIT_MB."""
+    settings, amqp_url, start_daemon = rig.settings, rig.amqp_url, rig.start_daemon
     bodies, big_rows = mix
     await declare_topology(settings)
     at_rest = None
@@ -150,32 +149,20 @@ async def _ingest_the_mix(
     kind = "backlog" if backlog else "streaming"
     figures = {"mix": kind, "events": len(bodies), "at_rest_mb": at_rest, "peak_mb": round(peak, 1)}
     print(f"MEMORY {json.dumps(figures)}")
-    return peak
+    assert peak <= PEAK_RSS_LIMIT_MB, f"peak RSS {peak:.0f} MB > {PEAK_RSS_LIMIT_MB} MB"
 
 
 @pytest.mark.parametrize("backlog", [False, True], ids=["streaming", "backlog"])
-async def test_peak_rss_with_15_mb_events_among_small_ones(
-    memory_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-    backlog: bool,
-) -> None:
-    mix = _mix(big=4, small_per_burst=120)
-    peak = await _ingest_the_mix(memory_settings, amqp_url, start_daemon, backlog, mix)
-    assert peak <= PEAK_RSS_LIMIT_MB, f"peak RSS {peak:.0f} MB > {PEAK_RSS_LIMIT_MB} MB"
+async def test_peak_rss_with_15_mb_events_among_small_ones(rig: Rig, backlog: bool) -> None:
+    await _assert_peak_within_limit(rig, backlog, _mix(big=4, small_per_burst=120))
 
 
 @pytest.mark.chaos
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("backlog", [False, True], ids=["streaming", "backlog"])
 async def test_peak_rss_with_bursts_of_15_mb_events_after_long_runs_of_small_ones(
-    memory_settings: Settings,
-    amqp_url: str,
-    start_daemon: Callable[..., DaemonProcess],
-    backlog: bool,
+    rig: Rig, backlog: bool
 ) -> None:
     """The hard case for a window sized by message count: three 15 MB frames in a row
     after enough small events for the window to have opened wide."""
-    mix = _mix(big=12, small_per_burst=1500, burst=3)
-    peak = await _ingest_the_mix(memory_settings, amqp_url, start_daemon, backlog, mix)
-    assert peak <= PEAK_RSS_LIMIT_MB, f"peak RSS {peak:.0f} MB > {PEAK_RSS_LIMIT_MB} MB"
+    await _assert_peak_within_limit(rig, backlog, _mix(big=12, small_per_burst=1500, burst=3))

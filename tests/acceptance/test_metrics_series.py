@@ -4,7 +4,6 @@ series at 0, so `increase()` sees the first dead letter of each reason after a s
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 import urllib.request
 from collections.abc import Callable
@@ -12,17 +11,12 @@ from collections.abc import Callable
 import pytest
 from conftest import DaemonProcess
 from prometheus_client.parser import text_string_to_metric_families
+from support import free_port
 
 from daemon.settings import Settings
 from opdb.contract import Reason
 
 pytestmark = pytest.mark.acceptance
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _first_scrape(address: str, daemon: DaemonProcess, timeout_s: float = 60) -> str:
@@ -40,7 +34,7 @@ def _first_scrape(address: str, daemon: DaemonProcess, timeout_s: float = 60) ->
 async def test_every_labelled_counter_is_at_zero_from_the_first_scrape(
     settings: Settings, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     daemon = start_daemon(settings, OPDB_METRICS_ADDRESS=address)
     text = await asyncio.to_thread(_first_scrape, address, daemon)
     samples = {

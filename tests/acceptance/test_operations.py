@@ -5,27 +5,29 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 
-import psycopg
 import pytest
 from conftest import DaemonProcess, run_cli
 from pydantic import SecretStr
-from support import event, insert, publish, running_service, scalar, take_all, wait_until
+from support import (
+    add_visit,
+    event,
+    free_port,
+    http_get,
+    insert,
+    publish,
+    running_service,
+    scalar,
+    take_all,
+    tel_status_events,
+    wait_until,
+)
 
 from daemon.ops import maintenance
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.acceptance
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _status(settings: Settings) -> tuple[int, dict[str, object]]:
@@ -56,7 +58,7 @@ async def test_status_exit_codes_healthy_paused_and_broker_down(
     assert run_cli(settings, "maintenance", "off").returncode == 0
     assert await asyncio.to_thread(daemon.stop) == 0
 
-    nowhere = f"amqp://guest:guest@127.0.0.1:{_free_port()}/"
+    nowhere = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
     cut_off = start_daemon(settings, OPDB_AMQP_URL=nowhere)
     await wait_until(
         lambda: (
@@ -73,14 +75,6 @@ async def test_status_exit_codes_healthy_paused_and_broker_down(
     assert await asyncio.to_thread(cut_off.stop) == 0
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
 def _metric(text: str, name: str) -> float:
     match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
     assert match, f"{name} not in the scrape"
@@ -90,14 +84,10 @@ def _metric(text: str, name: str) -> float:
 async def test_metrics_and_health_endpoints_count_what_was_sent(
     make_settings: Callable[..., Settings], amqp_url: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     settings = make_settings(metrics_address=f"127.0.0.1:{port}", control_interval_s=0.2)
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
-    good = [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(40)
-    ]
+    add_visit(settings.libpq_url)
+    good = tel_status_events(range(40))
     bad = [event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": "x"})])] * 3
     base = f"http://127.0.0.1:{port}"
     async with running_service(settings):
@@ -108,7 +98,7 @@ async def test_metrics_and_health_endpoints_count_what_was_sent(
             20,
             "the good rows",
         )
-        code, text = await asyncio.to_thread(_get, f"{base}/metrics")
+        code, text = await asyncio.to_thread(http_get, f"{base}/metrics")
         assert code == 200
         assert _metric(text, "opdb_events_consumed_total") == 44
         assert _metric(text, "opdb_events_committed_total") == 40
@@ -117,13 +107,13 @@ async def test_metrics_and_health_endpoints_count_what_was_sent(
         assert _metric(text, 'opdb_dead_letters_total{reason="malformed"}') == 1
         assert _metric(text, "opdb_event_age_at_commit_seconds_count") == 40
         assert _metric(text, 'opdb_state{state="running"}') == 1
-        assert await asyncio.to_thread(_get, f"{base}/healthz") == (200, "alive\n")
-        assert (await asyncio.to_thread(_get, f"{base}/readyz"))[0] == 200
+        assert await asyncio.to_thread(http_get, f"{base}/healthz") == (200, "alive\n")
+        assert (await asyncio.to_thread(http_get, f"{base}/readyz"))[0] == 200
 
         maintenance.set_switch(settings.libpq_url, True, "scrape test")
         await asyncio.to_thread(maintenance.wait_until_quiet, settings.libpq_url, 10)
-        code, why = await asyncio.to_thread(_get, f"{base}/readyz")
+        code, why = await asyncio.to_thread(http_get, f"{base}/readyz")
         assert code == 503
         assert "maintenance" in why
-        assert await asyncio.to_thread(_get, f"{base}/healthz") == (200, "alive\n")
+        assert await asyncio.to_thread(http_get, f"{base}/healthz") == (200, "alive\n")
         maintenance.set_switch(settings.libpq_url, False, None)

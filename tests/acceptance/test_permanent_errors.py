@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from conftest import DaemonProcess, daemon_environment
+from conftest import DaemonProcess, run_cli
 from support import declare_topology
 
 from daemon.settings import Settings
@@ -107,15 +106,7 @@ async def test_an_unmigrated_database_names_the_migration(
 
 def _check(settings: Settings, **env: str) -> subprocess.CompletedProcess[str]:
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "daemon.cli", "check"],
-        env=daemon_environment(settings, **env),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli(settings, "check", **env)
     print(f"check ({time.monotonic() - started:.1f} s): rc {done.returncode}\n{done.stdout}")
     assert "Traceback" not in done.stderr
     return done

@@ -16,12 +16,11 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
-from conftest import DaemonProcess
-from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
-from support import declare_topology, event, insert, publish, queue_depth, wait_until
+from conftest import DaemonProcess, migrated_opdb
+from private_postgres import PrivatePostgres
+from support import declare_topology, free_port, publish, queue_depth, tel_status_events, wait_until
 
 from daemon.ops import maintenance
-from daemon.schema import migrations
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.acceptance
@@ -33,15 +32,6 @@ EXIT_FLUSH_CUT = 3
 
 
 @pytest.fixture
-def cluster() -> Iterator[PrivatePostgres]:
-    try:
-        with private_postgres() as pg:
-            yield pg
-    except PrivatePostgresUnavailable as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.fixture
 def silent_port() -> Iterator[int]:
     """A port that completes TCP handshakes (the backlog) but never says a word."""
     with socket.socket() as sock:
@@ -50,25 +40,8 @@ def silent_port() -> Iterator[int]:
         yield int(sock.getsockname()[1])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _migrated(cluster: PrivatePostgres) -> str:
-    url = cluster.create_database("opdb")
-    migrations.upgrade(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
-    return url
-
-
 def _events(total: int) -> list[dict[str, object]]:
-    return [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(total)
-    ]
+    return tel_status_events(range(total))
 
 
 async def _sigterm(daemon: DaemonProcess, state: str) -> tuple[int, float]:
@@ -95,10 +68,10 @@ def _wait_started(daemon: DaemonProcess) -> None:
 
 
 async def test_sigterm_while_the_database_refuses_connections(
-    settings: Settings, start_daemon: Callable[..., DaemonProcess], cluster: PrivatePostgres
+    settings: Settings, start_daemon: Callable[..., DaemonProcess], pg_cluster: PrivatePostgres
 ) -> None:
-    url = _migrated(cluster)
-    cluster.stop()
+    url = migrated_opdb(pg_cluster)
+    pg_cluster.stop()
     daemon = _start(start_daemon, settings, OPDB_DATABASE_URL=url)
     await asyncio.to_thread(_wait_state, daemon, "not_ready")
     await asyncio.sleep(2)  # a few reconnection attempts and control-loop rounds
@@ -127,7 +100,7 @@ async def test_sigterm_while_the_broker_is_down(
     silent_port: int,
     broker: str,
 ) -> None:
-    port = silent_port if broker == "silent" else _free_port()
+    port = silent_port if broker == "silent" else free_port()
     daemon = _start(start_daemon, settings, OPDB_AMQP_URL=f"amqp://guest:guest@127.0.0.1:{port}/")
     await asyncio.to_thread(_wait_started, daemon)
     if broker == "refused":
@@ -166,9 +139,9 @@ async def test_sigterm_while_a_batch_waits_on_a_lock_cuts_the_flush_and_loses_no
     settings: Settings,
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
-    cluster: PrivatePostgres,
+    pg_cluster: PrivatePostgres,
 ) -> None:
-    url = _migrated(cluster)
+    url = migrated_opdb(pg_cluster)
     total = 50
     await declare_topology(settings)
     locker = psycopg.connect(url)

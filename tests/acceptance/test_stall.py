@@ -11,18 +11,23 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import DaemonProcess, daemon_environment
-from private_postgres import PrivatePostgres, PrivatePostgresUnavailable, private_postgres
-from support import declare_topology, event, insert, publish, queue_depth, wait_until
+from conftest import DaemonProcess, daemon_environment, migrated_opdb
+from private_postgres import PrivatePostgres
+from support import (
+    declare_topology,
+    free_port,
+    http_get,
+    publish,
+    queue_depth,
+    tel_status_events,
+    wait_until,
+)
 
-from daemon.schema import migrations
 from daemon.settings import Settings
 
 pytestmark = pytest.mark.acceptance
@@ -33,35 +38,12 @@ WATCHDOG_S = 3.0
 
 
 @pytest.fixture
-def cluster() -> Iterator[PrivatePostgres]:
-    try:
-        with private_postgres() as pg:
-            yield pg
-    except PrivatePostgresUnavailable as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.fixture
 def notify_socket(tmp_path: Path) -> Iterator[socket.socket]:
     """Stands in for systemd's notify socket: the test reads what the daemon sends."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         sock.bind(str(tmp_path / "notify"))
         sock.setblocking(False)
         yield sock
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - http on loopback
-            return int(answer.status), answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return int(error.code), error.read().decode()
 
 
 # 32 s: longer than the give-up, so a retry waits again; 90 s (chaos, as the issue
@@ -78,15 +60,12 @@ async def test_a_batch_blocked_on_a_lock_is_reported_kept_alive_retried_and_not_
     settings: Settings,
     amqp_url: str,
     start_daemon: Callable[..., DaemonProcess],
-    cluster: PrivatePostgres,
+    pg_cluster: PrivatePostgres,
     notify_socket: socket.socket,
 ) -> None:
-    url = cluster.create_database("opdb")
-    migrations.upgrade(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    url = migrated_opdb(pg_cluster)
     await declare_topology(settings)
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     daemon = start_daemon(
         settings,
         OPDB_DATABASE_URL=url,
@@ -114,10 +93,7 @@ async def test_a_batch_blocked_on_a_lock_is_reported_kept_alive_retried_and_not_
     listener.start()
 
     total = 30
-    events = [
-        event([insert("tel_status", {"pfs_visit_id": 1, "status_sequence_id": n})])
-        for n in range(total)
-    ]
+    events = tel_status_events(range(total))
     locker = psycopg.connect(url, application_name="test lock holder")
     locked_at = time.monotonic()
     try:
@@ -136,10 +112,10 @@ async def test_a_batch_blocked_on_a_lock_is_reported_kept_alive_retried_and_not_
         print(f"stalled after {time.monotonic() - locked_at:.1f} s: {record['reason']}")
         assert f"lock held by pid {locker_pid} (test lock holder" in str(record["reason"])
 
-        code, text = await asyncio.to_thread(_get, f"http://{address}/readyz")
+        code, text = await asyncio.to_thread(http_get, f"http://{address}/readyz")
         assert code == 503
         assert "stalled" in text
-        _, metrics = await asyncio.to_thread(_get, f"http://{address}/metrics")
+        _, metrics = await asyncio.to_thread(http_get, f"http://{address}/metrics")
         assert 'opdb_state{state="stalled"} 1.0' in metrics
         status = await asyncio.to_thread(
             subprocess.run,

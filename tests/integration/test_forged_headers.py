@@ -15,7 +15,17 @@ from typing import Any
 
 import aio_pika
 import pytest
-from support import count, event, insert, queue_depth, running_service, take_all, wait_until
+from support import (
+    FORGED_HEADER_INTEGERS,
+    amqp_channel,
+    count,
+    event,
+    insert,
+    queue_depth,
+    running_service,
+    take_all,
+    wait_until,
+)
 
 from daemon.ingest import deadletter, topology
 from daemon.settings import Settings
@@ -25,11 +35,7 @@ pytestmark = pytest.mark.integration
 # Every kind of value an AMQP header table carries (NaN cannot be published at all:
 # RabbitMQ closes the publisher's connection with INTERNAL_ERROR).
 FORGED: list[Any] = [
-    2**62,
-    2**63 - 1,
-    -(2**63),
-    -1,
-    0,
+    *FORGED_HEADER_INTEGERS,
     1,
     True,
     "7",
@@ -72,17 +78,13 @@ def forgeries() -> list[dict[str, Any]]:
 async def publish_with_headers(
     amqp_url: str, exchange: str, items: list[tuple[dict[str, Any], bytes]]
 ) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel(publisher_confirms=True)
+    async with amqp_channel(amqp_url) as channel:
         target = await channel.get_exchange(exchange)
         for headers, body in items:
             message = aio_pika.Message(
                 body, headers=headers, delivery_mode=aio_pika.DeliveryMode.PERSISTENT
             )
             await target.publish(message, "forger")
-    finally:
-        await connection.close()
 
 
 def publish_deeply_nested(amqp_url: str, exchange: str, body: bytes) -> None:

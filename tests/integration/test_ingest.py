@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from support import (
     Rabbitmqctl,
+    add_visit,
     close_broker_connections,
     count,
     event,
@@ -228,8 +229,7 @@ async def _close_broker_connection(rabbitmqctl: Rabbitmqctl, settings: Settings)
 
 async def _stream_with_faults(settings: Settings, amqp_url: str, fault: Any) -> None:
     total = 3000
-    with psycopg.connect(settings.libpq_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(settings.libpq_url)
     events = [event([tel_status(1, n)]) for n in range(total)]
     hits = 0
     async with running_service(settings):

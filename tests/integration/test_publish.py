@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
 import uuid
 from pathlib import Path
@@ -22,6 +21,9 @@ from support import (
     count,
     declare_topology,
     event,
+    free_port,
+    mcs_centroids,
+    publisher_options,
     queue_depth,
     running_service,
     scalar,
@@ -41,16 +43,6 @@ SPOTS = np.dtype([("spot_id", "i4"), ("mcs_center_x_pix", "f4"), ("mcs_center_y_
 MARGIN_S = 0.25
 
 
-def options(settings: Settings, tmp_path: Path, **more: Any) -> dict[str, Any]:
-    """Publisher options for this test's broker objects and a spool of its own."""
-    return {
-        "amqp_url": settings.amqp_url,
-        "exchange": settings.exchange,
-        "spool_path": tmp_path / "spool.sqlite",
-        **more,
-    }
-
-
 def at(amqp_url: str, port: int) -> str:
     """``amqp_url`` with its credentials and vhost, but on a local ``port``."""
     parts = urlsplit(amqp_url)
@@ -58,17 +50,8 @@ def at(amqp_url: str, port: int) -> str:
     return urlunsplit(parts._replace(netloc=f"{userinfo}@127.0.0.1:{port}"))
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def centroids(count: int) -> np.ndarray[Any, np.dtype[np.void]]:
-    spots = np.zeros(count, dtype=SPOTS)
-    spots["spot_id"] = np.arange(-1, count - 1)
-    spots["mcs_center_x_pix"] = np.linspace(0.5, 100.5, count)
-    spots["mcs_center_y_pix"] = 1.0
+    spots = mcs_centroids(SPOTS, count, (0.5, 100.5), mcs_center_y_pix=1.0)
     spots["mcs_center_y_pix"][0] = np.nan
     return spots
 
@@ -98,7 +81,7 @@ async def rows_landed(url: str, expected: dict[str, int]) -> None:
 async def test_sync_publisher_rows_arrive(settings: Settings, tmp_path: Path) -> None:
     def actor() -> None:
         # Actors publish from their own threads; each event goes straight to the broker.
-        with Publisher("mcs", **options(settings, tmp_path)) as publisher:
+        with Publisher("mcs", **publisher_options(settings, tmp_path)) as publisher:
             publisher.publish(visit(1))
             publisher.publish_tel_status(tel_status(1, 1))
             publisher.publish_mcs_frame({"mcs_frame_id": 100, "pfs_visit_id": 1}, centroids(50))
@@ -146,7 +129,7 @@ async def test_async_publisher_rows_arrive(settings: Settings, tmp_path: Path) -
     url = settings.libpq_url
     async with (
         running_service(settings),
-        AsyncPublisher("gen2", **options(settings, tmp_path)) as publisher,
+        AsyncPublisher("gen2", **publisher_options(settings, tmp_path)) as publisher,
     ):
         await publisher.publish(visit(2))
         for sequence in range(1, 4):
@@ -163,7 +146,7 @@ async def test_mcs_frame_from_a_dataframe(settings: Settings, tmp_path: Path) ->
     url = settings.libpq_url
     async with (
         running_service(settings),
-        AsyncPublisher("mcs", **options(settings, tmp_path)) as publisher,
+        AsyncPublisher("mcs", **publisher_options(settings, tmp_path)) as publisher,
     ):
         await publisher.publish(visit(3))
         await publisher.publish_mcs_frame({"mcs_frame_id": 300, "pfs_visit_id": 3}, frame)
@@ -189,7 +172,7 @@ async def test_invalid_event_is_refused_as_the_daemon_would_and_not_sent(
     settings: Settings, amqp_url: str, tmp_path: Path, writes: list[dict[str, Any]]
 ) -> None:
     await declare_topology(settings)
-    with Publisher("gen2", **options(settings, tmp_path)) as publisher:
+    with Publisher("gen2", **publisher_options(settings, tmp_path)) as publisher:
         with pytest.raises(EventRejected) as at_actor:
             publisher.publish(writes)
         with pytest.raises(EventRejected) as at_daemon:
@@ -209,7 +192,7 @@ async def test_events_spooled_while_unreachable_are_sent_in_order_by_the_next_pu
 ) -> None:
     await declare_topology(settings)
     ids: list[uuid.UUID] = []
-    down = options(settings, tmp_path, amqp_url=at(amqp_url, closed_port()))
+    down = publisher_options(settings, tmp_path, amqp_url=at(amqp_url, free_port()))
     with Publisher("gen2", **down) as publisher:
         for n in range(30):
             started = time.monotonic()
@@ -217,7 +200,7 @@ async def test_events_spooled_while_unreachable_are_sent_in_order_by_the_next_pu
             assert time.monotonic() - started < publisher.settings.publish_timeout_s + MARGIN_S
         assert publisher.pending() == 30
 
-    with Publisher("gen2", **options(settings, tmp_path)) as publisher:
+    with Publisher("gen2", **publisher_options(settings, tmp_path)) as publisher:
         # Published while the old spool is still there: it must come after it.
         ids.append(publisher.publish(visit(30)))
         assert publisher.flush(30)
@@ -312,7 +295,7 @@ async def test_one_publisher_rides_out_a_broker_outage_in_order(
 
     async with (
         FlakyBroker(amqp_url) as broker,
-        AsyncPublisher("mcs", **options(settings, tmp_path, amqp_url=broker.url)) as pub,
+        AsyncPublisher("mcs", **publisher_options(settings, tmp_path, amqp_url=broker.url)) as pub,
     ):
         for n in range(5):  # refused from the start
             await publish_quickly(pub, n)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support import count, queue_depth, running_service, scalar, wait_until
+from support import count, mcs_centroids, queue_depth, running_service, scalar, wait_until
 
 from daemon.ops.reference import seed
 from daemon.settings import Settings
@@ -52,12 +52,9 @@ def snippets() -> list[tuple[int, str]]:
 def centroids() -> np.ndarray[Any, np.dtype[np.void]]:
     """An MCS frame as a structured array, with a lost spot (NaN centroid)."""
     names = ["spot_id", "mcs_center_x_pix", "mcs_center_y_pix", "peakvalue"]
-    frame = np.zeros(SPOTS, dtype=[(name, "i4" if name == "spot_id" else "f4") for name in names])
-    frame["spot_id"] = np.arange(-1, SPOTS - 1)
-    frame["mcs_center_x_pix"] = np.linspace(10.0, 8000.0, SPOTS)
-    frame["mcs_center_y_pix"] = 3548.0
+    dtype = np.dtype([(name, "i4" if name == "spot_id" else "f4") for name in names])
+    frame = mcs_centroids(dtype, SPOTS, (10.0, 8000.0), mcs_center_y_pix=3548.0, peakvalue=2000.0)
     frame["mcs_center_x_pix"][1] = np.nan
-    frame["peakvalue"] = 2000.0
     return frame
 
 

@@ -13,12 +13,11 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
-from support import count, running_service, wait_until
+from support import count, opdb_without_history, publisher_options, running_service, wait_until
 
 from daemon import cli
 from daemon.errors import IngestError
 from daemon.ops.reference import seed
-from daemon.schema import migrations
 from daemon.settings import Settings
 from opdb.locks import WRITE_LOCK_KEY
 from opdb.models import Base
@@ -49,51 +48,55 @@ def snapshot(url: str) -> dict[str, set[tuple[Any, ...]]]:
     return found
 
 
+@pytest.fixture
 def run_cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, *args: str
-) -> tuple[int, str]:
-    monkeypatch.setenv("OPDB_DATABASE_URL", url)
-    code = cli.main(list(args))
-    return code, capsys.readouterr().out
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
+    """``opdb-ingestd ARGS`` in this process on the database at ``url``: the exit code,
+    standard output and standard error."""
+
+    def run(url: str, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("OPDB_DATABASE_URL", url)
+        code = cli.main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 def test_seed_reference_loads_the_standard_rows_once(
-    opdb_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    opdb_url: str, run_cli: Callable[..., tuple[int, str, str]]
 ) -> None:
     assert {table: count(opdb_url, table) for table in EXPECTED} == dict.fromkeys(EXPECTED, 0)
-    code, out = run_cli(monkeypatch, capsys, opdb_url, "db", "seed-reference")
+    code, out, _ = run_cli(opdb_url, "db", "seed-reference")
     assert code == 0
     assert "sps_camera: 16 added, 0 already there" in out
     assert {table: count(opdb_url, table) for table in EXPECTED} == EXPECTED
     assert set(REFERENCE_ROWS) == set(EXPECTED)
 
     before = snapshot(opdb_url)
-    code, out = run_cli(monkeypatch, capsys, opdb_url, "db", "seed-reference")
+    code, out, _ = run_cli(opdb_url, "db", "seed-reference")
     assert code == 0
     assert "sps_module: 0 added, 4 already there" in out
     assert snapshot(opdb_url) == before
 
 
 def test_adopt_and_seed_never_touch_rows_already_there(
-    scratch_databases: Callable[..., str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    scratch_databases: Callable[..., str], run_cli: Callable[..., tuple[int, str, str]]
 ) -> None:
-    # An opDB from before this project: the baseline schema, no migration history,
-    # and the site's own rows in two of the static tables.
-    url = scratch_databases("opdb_adopted")
-    migrations.upgrade(url, migrations.BASELINE)
+    # An opDB from before this project, with the site's own rows in two of the static
+    # tables.
+    url = opdb_without_history(scratch_databases("opdb_adopted"))
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP TABLE alembic_version")
         connection.execute("INSERT INTO sps_module VALUES (1, 'SM1 (site name)')")
         connection.execute("INSERT INTO mcs_camera VALUES (1, 'rmod', 'as the summit spells it')")
     site_rows = snapshot(url)
 
-    code, _ = run_cli(monkeypatch, capsys, url, "db", "adopt")
+    code, _, _ = run_cli(url, "db", "adopt")
     assert code == 0
     assert snapshot(url) == site_rows
 
-    code, out = run_cli(monkeypatch, capsys, url, "db", "seed-reference")
+    code, out, _ = run_cli(url, "db", "seed-reference")
     assert code == 0
     assert "sps_module: 3 added, 1 already there" in out
     assert "mcs_camera: 1 added, 1 already there" in out
@@ -104,34 +107,22 @@ def test_adopt_and_seed_never_touch_rows_already_there(
 
 
 def test_seed_reference_on_a_database_without_tables_says_what_to_do(
-    scratch_databases: Callable[..., str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    scratch_databases: Callable[..., str], run_cli: Callable[..., tuple[int, str, str]]
 ) -> None:
-    url = scratch_databases("opdb_empty")
-    monkeypatch.setenv("OPDB_DATABASE_URL", url)
-    assert cli.main(["db", "seed-reference"]) == 1
-    error = capsys.readouterr().err
+    code, _, error = run_cli(scratch_databases("opdb_empty"), "db", "seed-reference")
+    assert code == 1
     assert "run `opdb-ingestd migrate` first" in error
     assert "Traceback" not in error
 
 
 async def test_after_seeding_the_readme_sps_call_lands_at_once(
-    settings: Settings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    settings: Settings, tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]
 ) -> None:
     url = settings.libpq_url
-    assert run_cli(monkeypatch, capsys, url, "db", "seed-reference")[0] == 0
+    assert run_cli(url, "db", "seed-reference")[0] == 0
 
     def actor() -> None:
-        with Publisher(
-            "sps",
-            amqp_url=settings.amqp_url,
-            exchange=settings.exchange,
-            spool_path=tmp_path / "spool.sqlite",
-        ) as publisher:
+        with Publisher("sps", **publisher_options(settings, tmp_path)) as publisher:
             publisher.publish_sps_exposure(
                 [
                     {

@@ -26,7 +26,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from psycopg import sql
-from support import running_service, wait_until
+from support import MCS_MEASUREMENTS, publisher_options, running_service, wait_until
 
 from daemon.ops.reference import seed
 from daemon.settings import Settings
@@ -151,12 +151,7 @@ def gen2(opdb: Any) -> None:
 def mcs_frame(frame_id: int, spots: int, rng: np.random.Generator) -> Any:
     """The MCS actor's centroid frame: one float64 array, ids included, NaN centroids
     for lost spots and the spot_id -1 sentinel."""
-    # Every column of mcs_data but the two flux ones, in table order (positions matter below).
-    names = [
-        column.name
-        for column in Base.metadata.tables["mcs_data"].columns
-        if column.name not in {"flux", "fluxerr"}
-    ]
+    names = ["mcs_frame_id", "spot_id", *MCS_MEASUREMENTS, "flags"]
     data = np.empty((spots, len(names)), dtype="f8")
     data[:, 0] = frame_id
     data[:, 1] = np.arange(-1, spots - 1)
@@ -473,12 +468,7 @@ async def test_actor_calls_store_the_same_cells_as_todays_direct_write(
     assert expected["agc_data"] == 240
 
     def publish_all() -> list[str]:
-        with Publisher(
-            "gen2",
-            amqp_url=settings.amqp_url,
-            exchange=settings.exchange,
-            spool_path=tmp_path / "spool.sqlite",
-        ) as publisher:
+        with Publisher("gen2", **publisher_options(settings, tmp_path)) as publisher:
             published = PublishedOpDB(publisher)
             published.insert_kw("pfs_visit", **visit)
             for actor in ACTORS:

@@ -8,15 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from support import (
-    count,
-    publish,
-    queue_depth,
-    running_service,
-    scalar,
-    take_all,
-    wait_until,
-)
+from support import count, publish, queue_depth, running_service, scalar, take_all, wait_until
 
 from daemon.settings import Settings
 from opdb.models import Base

@@ -12,7 +12,17 @@ from typing import Any
 import aio_pika
 import pytest
 from aiormq.exceptions import ChannelPreconditionFailed
-from support import count, event, insert, publish, running_service, take_all, wait_until
+from support import (
+    amqp_channel,
+    amqp_connection,
+    count,
+    event,
+    insert,
+    publish,
+    running_service,
+    take_all,
+    wait_until,
+)
 
 from daemon.ingest import deadletter, topology
 from daemon.settings import Settings
@@ -23,9 +33,7 @@ pytestmark = pytest.mark.integration
 async def _declare_previous_release(settings: Settings) -> None:
     """What an earlier release declared: classic retry queues (and, as some brokers
     were set up by hand, a classic dead-letter queue)."""
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value())
-    try:
-        channel = await connection.channel(publisher_confirms=True)
+    async with amqp_channel(settings.amqp_url.get_secret_value()) as channel:
         exchange = await channel.declare_exchange(
             settings.exchange, aio_pika.ExchangeType.TOPIC, durable=True
         )
@@ -54,31 +62,22 @@ async def _declare_previous_release(settings: Settings) -> None:
             ),
             topology.legacy_retry_queue_name(settings, settings.retry_first_delay_ms),
         )
-    finally:
-        await connection.close()
 
 
 async def _is_quorum(url: str, name: str) -> bool:
-    connection = await aio_pika.connect(url)
-    try:
-        channel = await connection.channel()
+    async with amqp_channel(url) as channel:
         try:
             await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "classic"})
         except ChannelPreconditionFailed:
             return True
         return False
-    finally:
-        await connection.close()
 
 
 async def _delete(url: str, names: list[str]) -> None:
-    connection = await aio_pika.connect(url)
-    try:
+    async with amqp_connection(url) as connection:
         for name in names:
             channel = await connection.channel()
             await channel.queue_delete(name)
-    finally:
-        await connection.close()
 
 
 async def test_upgrade_over_classic_retry_queues(

@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from support import event, insert
+from support import add_visit, event, insert
 
 from daemon.ingest.writer import Writer
 from daemon.schema import migrations
@@ -60,8 +60,7 @@ async def test_an_update_of_a_missing_row_rejects_its_event_alone(opdb_url: str)
 
 
 async def test_upserts_of_one_key_in_one_batch_leave_the_last(opdb_url: str) -> None:
-    with psycopg.connect(opdb_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (1)")
+    add_visit(opdb_url)
     envelopes = [
         _write(
             "tel_status",

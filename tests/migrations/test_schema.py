@@ -39,22 +39,24 @@ LIVE_REFERENCE_DDL = Path(
 )
 
 
-def _load_ddl(scratch_databases: Callable[..., str], ddl: Path, prefix: str) -> str:
+def _load_ddl(scratch_databases: Callable[..., str], ddl: Path, prefix: str, *then: str) -> str:
+    """A scratch database built by the ``ddl`` file, then changed by the ``then``
+    statements."""
     assert ddl.is_file(), f"schema file not found at {ddl}"
     url = scratch_databases(prefix)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(ddl.read_text())  # type: ignore[arg-type]
+    # A session of their own: the DDL (pg_dump's) empties the search_path of its session.
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in then:
+            conn.execute(statement)  # type: ignore[arg-type]
     return url
 
 
-def _reference_database(scratch_databases: Callable[..., str]) -> str:
+def _reference_database(scratch_databases: Callable[..., str], *then: str) -> str:
     """A database holding the expected opDB schema without our history: an opDB as it
-    was before this project."""
-    return _load_ddl(
-        scratch_databases,
-        EXPECTED_DDL,
-        "opdb_reference",
-    )
+    was before this project (changed by the ``then`` statements)."""
+    return _load_ddl(scratch_databases, EXPECTED_DDL, "opdb_reference", *then)
 
 
 def _opdb_tables(url: str) -> SchemaShape:
@@ -200,9 +202,7 @@ def test_migrate_command_creates_the_schema_and_is_idempotent(
 def test_adopt_stamps_an_existing_opdb_then_migrate_reaches_head(
     scratch_databases: Callable[..., str],
 ) -> None:
-    url = _reference_database(scratch_databases)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("INSERT INTO pfs_visit (pfs_visit_id) VALUES (42)")
+    url = _reference_database(scratch_databases, "INSERT INTO pfs_visit (pfs_visit_id) VALUES (42)")
     adopted = _cli(url, "db", "adopt")
     assert adopted.returncode == 0, adopted.stderr
     assert migrations.database_revision(url) == migrations.BASELINE
@@ -219,10 +219,11 @@ def test_adopt_stamps_an_existing_opdb_then_migrate_reaches_head(
 def test_adopt_refuses_a_database_that_differs_and_lists_why(
     scratch_databases: Callable[..., str],
 ) -> None:
-    url = _reference_database(scratch_databases)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("ALTER TABLE mcs_data ALTER COLUMN spot_id TYPE bigint")
-        conn.execute("DROP TABLE obslog_visit_set_note")
+    url = _reference_database(
+        scratch_databases,
+        "ALTER TABLE mcs_data ALTER COLUMN spot_id TYPE bigint",
+        "DROP TABLE obslog_visit_set_note",
+    )
     refused = _cli(url, "db", "adopt")
     assert refused.returncode == 1
     assert "mcs_data: column spot_id" in refused.stdout

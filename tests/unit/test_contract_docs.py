@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import assert_check_names_stale_files
 
 from daemon.ingest import deadletter
 from daemon.settings import Settings
@@ -137,11 +138,9 @@ def test_a_model_change_makes_the_schema_stale(tmp_path: Path) -> None:
 def test_check_command_lists_stale_files_and_the_fix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert contract_docs.main(["--check", "--out", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    for name in contract_docs.generate():
-        assert str(tmp_path / name) in err
-    assert f"{REGENERATE} --out {tmp_path}" in err
+    assert_check_names_stale_files(
+        contract_docs.main, contract_docs.generate(), REGENERATE, tmp_path, capsys
+    )
     assert not any(tmp_path.iterdir()), "--check must write nothing"
 
 
@@ -583,69 +582,39 @@ def test_the_schema_uses_only_keywords_a_strict_validator_knows(schema: dict[str
 
 TEL = {"pfs_visit_id": 1, "status_sequence_id": 1}
 HYPHENATED = "0b7c9e52-3f0e-4c1d-9b7a-6f1f0c2d4e5a"
+
+
+def _with_sent_at(sent_at: str) -> dict[str, Any]:
+    return {**envelope(write("tel_status", TEL)), "sent_at": sent_at}
+
+
+def _with_id(event_id: str) -> dict[str, Any]:
+    return {**envelope(write("tel_status", TEL)), "id": event_id}
+
+
+def _with_created_at(created_at: str) -> dict[str, Any]:
+    return envelope(write("tel_status", {**TEL, "created_at": created_at}))
+
+
 # Documents on which the schema and the daemon must agree: (id, document, daemon accepts).
 AGREEMENT: list[tuple[str, dict[str, Any], bool]] = [
-    (
-        "sent_at without seconds",
-        {**envelope(write("tel_status", TEL)), "sent_at": "2026-11-24T19:00-10:00"},
-        True,
-    ),
-    (
-        "sent_at with Z",
-        {**envelope(write("tel_status", TEL)), "sent_at": "2026-11-24T19:00:00Z"},
-        True,
-    ),
-    (
-        "sent_at on 30 February",
-        {**envelope(write("tel_status", TEL)), "sent_at": "2026-02-30T10:00:00+00:00"},
-        False,
-    ),
-    (
-        "sent_at at 24:00",
-        {**envelope(write("tel_status", TEL)), "sent_at": "2026-11-24T24:00:00+00:00"},
-        False,
-    ),
-    (
-        "naive timestamp on 30 February",
-        envelope(write("tel_status", {**TEL, "created_at": "2026-02-30T10:00:00"})),
-        False,
-    ),
-    (
-        "naive timestamp on 31 April",
-        envelope(write("tel_status", {**TEL, "created_at": "2026-04-31T10:00:00"})),
-        False,
-    ),
-    (
-        "29 February of a leap year",
-        envelope(write("tel_status", {**TEL, "created_at": "2024-02-29T10:00:00"})),
-        True,
-    ),
-    (
-        "29 February 2000",
-        envelope(write("tel_status", {**TEL, "created_at": "2000-02-29T10:00"})),
-        True,
-    ),
-    (
-        "29 February 1900",
-        envelope(write("tel_status", {**TEL, "created_at": "1900-02-29T10:00"})),
-        False,
-    ),
-    (
-        "29 February 2025",
-        envelope(write("tel_status", {**TEL, "created_at": "2025-02-29T10:00"})),
-        False,
-    ),
-    ("year 0", envelope(write("tel_status", {**TEL, "created_at": "0000-01-01T10:00"})), False),
-    ("minute 60", envelope(write("tel_status", {**TEL, "created_at": "2026-01-01T10:60"})), False),
-    ("hyphenated uuid", {**envelope(write("tel_status", TEL)), "id": HYPHENATED}, True),
-    ("upper-case uuid", {**envelope(write("tel_status", TEL)), "id": HYPHENATED.upper()}, True),
-    (
-        "un-hyphenated uuid",
-        {**envelope(write("tel_status", TEL)), "id": HYPHENATED.replace("-", "")},
-        False,
-    ),
-    ("urn uuid", {**envelope(write("tel_status", TEL)), "id": f"urn:uuid:{HYPHENATED}"}, False),
-    ("braced uuid", {**envelope(write("tel_status", TEL)), "id": f"{{{HYPHENATED}}}"}, False),
+    ("sent_at without seconds", _with_sent_at("2026-11-24T19:00-10:00"), True),
+    ("sent_at with Z", _with_sent_at("2026-11-24T19:00:00Z"), True),
+    ("sent_at on 30 February", _with_sent_at("2026-02-30T10:00:00+00:00"), False),
+    ("sent_at at 24:00", _with_sent_at("2026-11-24T24:00:00+00:00"), False),
+    ("naive timestamp on 30 February", _with_created_at("2026-02-30T10:00:00"), False),
+    ("naive timestamp on 31 April", _with_created_at("2026-04-31T10:00:00"), False),
+    ("29 February of a leap year", _with_created_at("2024-02-29T10:00:00"), True),
+    ("29 February 2000", _with_created_at("2000-02-29T10:00"), True),
+    ("29 February 1900", _with_created_at("1900-02-29T10:00"), False),
+    ("29 February 2025", _with_created_at("2025-02-29T10:00"), False),
+    ("year 0", _with_created_at("0000-01-01T10:00"), False),
+    ("minute 60", _with_created_at("2026-01-01T10:60"), False),
+    ("hyphenated uuid", _with_id(HYPHENATED), True),
+    ("upper-case uuid", _with_id(HYPHENATED.upper()), True),
+    ("un-hyphenated uuid", _with_id(HYPHENATED.replace("-", "")), False),
+    ("urn uuid", _with_id(f"urn:uuid:{HYPHENATED}"), False),
+    ("braced uuid", _with_id(f"{{{HYPHENATED}}}"), False),
 ]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
+from support import assert_check_names_stale_files
 
 from opdb import diagrams
 
@@ -139,11 +140,9 @@ def test_check_passes_on_fresh_output_and_fails_when_stale(tmp_path: Path) -> No
 def test_check_command_lists_stale_files_and_the_fix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert diagrams.main(["--check", "--out", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    for name in diagrams.expected_files():
-        assert str(tmp_path / name) in err
-    assert f"{REGENERATE} --out {tmp_path}" in err
+    assert_check_names_stale_files(
+        diagrams.main, diagrams.expected_files(), REGENERATE, tmp_path, capsys
+    )
 
 
 def test_generation_is_deterministic() -> None:
@@ -156,12 +155,15 @@ def test_generation_is_deterministic() -> None:
 def test_full_diagram_content() -> None:
     metadata, families = _small_schema()
     full = diagrams.generate(metadata, families)["opdb-full.dot"]
-    assert "subgraph cluster_visits {" in full
-    assert "subgraph cluster_sps {" in full
-    assert "Visits and exposures" in full
-    assert "timestamptz" in full
-    assert "real[]" in full
-    assert "NOT NULL" in full
+    for text in (
+        "subgraph cluster_visits {",
+        "subgraph cluster_sps {",
+        "Visits and exposures",
+        "timestamptz",
+        "real[]",
+        "NOT NULL",
+    ):
+        assert text in full
     # one edge per foreign key, composite ones included, from child to parent
     edges = [line for line in full.splitlines() if " -> " in line]
     assert len(edges) == 2

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from support import FORGED_HEADER_INTEGERS
 
 from daemon.ingest import deadletter, topology
 from daemon.settings import Settings
@@ -25,11 +26,7 @@ NOW = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
 
 # Every kind of value a header table can carry, and then some.
 FORGED_VALUES: list[Any] = [
-    2**62,
-    2**63 - 1,
-    -(2**63),
-    -1,
-    0,
+    *FORGED_HEADER_INTEGERS,
     3,
     True,
     "5",

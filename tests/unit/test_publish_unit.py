@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import socket
 import sqlite3
 import time
 import uuid
@@ -19,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import free_port, mcs_centroids
 
 from opdb.contract import Contract, EventRejected, Reason
 from opdb.publish import (
@@ -50,21 +50,15 @@ SPOTS = np.dtype(
 
 
 def centroids(count: int) -> np.ndarray[Any, np.dtype[np.void]]:
-    spots = np.zeros(count, dtype=SPOTS)
-    spots["spot_id"] = np.arange(-1, count - 1)
-    spots["mcs_center_x_pix"] = np.linspace(0.5, 100.5, count)
-    spots["mcs_center_y_pix"] = 2.0
+    spots = mcs_centroids(SPOTS, count, (0.5, 100.5), mcs_center_y_pix=2.0, flags=3)
     spots["mcs_center_y_pix"][0] = np.nan
-    spots["flags"] = 3
     return spots
 
 
 @pytest.fixture
 def closed_port() -> int:
     """A local port where nothing listens, so connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return free_port()
 
 
 @pytest.fixture
