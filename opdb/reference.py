@@ -11,8 +11,8 @@ with arms b, r, n and m, numbered as the models' comments say; the two metrology
 cameras; theta/phi and forward/reverse), plus the cloud-cover codes the simulator and
 the observing tools use. Tables whose rows come from the instrument's calibration data
 (``cobra``, ``fiducial_fiber`` and their geometry) are loaded from that data, not from
-here, and ``beam_switch_mode`` has no codes defined in this project: its rows must come
-from the summit's own list.
+here, and ``beam_switch_mode`` has no codes defined in this project: its rows come
+from the summit's own list (``db seed-reference --rows FILE``).
 """
 
 from __future__ import annotations

@@ -153,3 +153,61 @@ def test_seed_reference_waits_for_no_migration_and_writes_nothing_during_one(
             seed(opdb_url)
     assert count(opdb_url, "sps_module") == 0
     assert seed(opdb_url)["sps_module"] == 4
+
+
+def test_seed_reference_loads_the_sites_own_rows_from_a_file(
+    opdb_url: str, run_cli: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """Codes this project cannot know (the beam-switching modes) come from the site's
+    list; a row the file shares with the standard ones is the site's."""
+    rows = tmp_path / "site.json"
+    rows.write_text(
+        '{"beam_switch_mode": [{"beam_switch_mode_id": 0, "beam_switch_mode_name": "off"},'
+        ' {"beam_switch_mode_id": 1, "beam_switch_mode_name": "on-off"}],'
+        ' "cloud_condition": [{"cloud_condition_id": 0, "cloud_condition_name": "site"}]}'
+    )
+    code, out, err = run_cli(opdb_url, "db", "seed-reference", "--rows", str(rows))
+    assert code == 0, err
+    assert "beam_switch_mode: 2 added, 0 already there" in out
+    assert "cloud_condition: 4 added, 1 already there" in out
+    with psycopg.connect(opdb_url) as conn:
+        assert conn.execute(
+            "SELECT beam_switch_mode_id, beam_switch_mode_name FROM beam_switch_mode ORDER BY 1"
+        ).fetchall() == [(0, "off"), (1, "on-off")]
+        assert conn.execute(
+            "SELECT cloud_condition_name FROM cloud_condition WHERE cloud_condition_id = 0"
+        ).fetchone() == ("site",)
+    code, out, _ = run_cli(opdb_url, "db", "seed-reference", "--rows", str(rows))
+    assert code == 0
+    assert "beam_switch_mode: 0 added, 2 already there" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (None, "cannot read it (No such file or directory)"),
+        ("{not json", "not a JSON document"),
+        ('[{"beam_switch_mode_id": 0}]', "expected an object of table name"),
+        ('{"beam_switch_mode": []}', "expected an object of table name"),
+        ('{"beam_switch_modes": [{"x": 1}]}', "unknown_table"),
+        ('{"beam_switch_mode": [{"beam_switch_mode_id": "zero"}]}', "beam_switch_mode_id"),
+    ],
+)
+def test_a_bad_rows_file_is_one_line_and_loads_nothing(
+    opdb_url: str,
+    run_cli: Callable[..., tuple[int, str, str]],
+    tmp_path: Path,
+    text: str | None,
+    said: str,
+) -> None:
+    rows = tmp_path / "site.json"
+    if text is not None:
+        rows.write_text(text)
+    code, out, err = run_cli(opdb_url, "db", "seed-reference", "--rows", str(rows))
+    print(err)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert f"--rows {rows}: " in err
+    assert said in err
+    assert count(opdb_url, "sps_module") == 0
