@@ -18,6 +18,7 @@ from support import (
     event,
     insert,
     publish,
+    publish_paced,
     queue_depth,
     running_service,
     scalar,
@@ -233,12 +234,17 @@ async def _stream_with_faults(settings: Settings, amqp_url: str, fault: Any) -> 
     events = [event([tel_status(1, n)]) for n in range(total)]
     hits = 0
     async with running_service(settings):
-        publisher = asyncio.create_task(publish(amqp_url, settings.exchange, events, in_flight=50))
-        for _ in range(5):
+        # Paced (6 s), so that faults keep landing mid-stream however fast the daemon is:
+        # a daemon that drained a burst before the second fault made this test flaky.
+        publisher = asyncio.create_task(
+            publish_paced(amqp_url, settings.exchange, events, per_second=500)
+        )
+        while not publisher.done():
             await asyncio.sleep(0.3)
             hits += await fault(settings)
         await publisher
         await wait_until(lambda: count(settings.libpq_url, "tel_status") == total, 60, "every row")
+    print(f"{hits} faults hit the daemon's connections")
     assert hits >= 3, "the fault did not hit the daemon's connections"
     assert scalar(settings.libpq_url, "SELECT count(*) FROM opdb_ingest.event_ledger") == total
     assert await queue_depth(amqp_url, settings.dead_letter_queue) == 0
