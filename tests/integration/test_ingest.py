@@ -234,10 +234,10 @@ async def _stream_with_faults(settings: Settings, amqp_url: str, fault: Any) -> 
     events = [event([tel_status(1, n)]) for n in range(total)]
     hits = 0
     async with running_service(settings):
-        # Paced (6 s), so that faults keep landing mid-stream however fast the daemon is:
+        # Paced (10 s), so that faults keep landing mid-stream however fast the daemon is:
         # a daemon that drained a burst before the second fault made this test flaky.
         publisher = asyncio.create_task(
-            publish_paced(amqp_url, settings.exchange, events, per_second=500)
+            publish_paced(amqp_url, settings.exchange, events, per_second=300)
         )
         while not publisher.done():
             await asyncio.sleep(0.3)
