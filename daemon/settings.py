@@ -106,6 +106,12 @@ class Settings(BaseSettings):
         gt=0,
         description="A write waiting this long is abandoned and retried (nothing is lost).",
     )
+    starved_after_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="A consuming daemon that has been delivered nothing for this long while "
+        "events are ready in the ingest queue reconnects (the broker gives back what it held).",
+    )
     metrics_address: str = Field(
         default="",
         description="host:port serving /metrics, /healthz and /readyz; empty turns it off.",

@@ -47,6 +47,7 @@ from tempfile import TemporaryDirectory
 from typing import IO, Any
 
 import aio_pika
+import aiormq
 import psycopg
 from aio_pika.abc import AbstractConnection, AbstractIncomingMessage
 from psycopg import sql
@@ -997,6 +998,23 @@ class Bench:
         if code != 0:
             raise BenchError(f"daemon {daemon.label} exited with {code}:\n{daemon.log.tail()}")
 
+    async def _queue_state(self, connection: AbstractConnection) -> str:
+        """What the broker says of the ingest queue, for a failure message: whether the
+        events wait there, are held by the daemon, or never arrived."""
+        try:
+            channel = await connection.channel()
+            try:
+                queue = await channel.declare_queue(self._scratch.settings.queue, passive=True)
+                declared = queue.declaration_result
+                return (
+                    f"ingest queue: {declared.message_count} ready, "
+                    f"{declared.consumer_count} consumer(s)"
+                )
+            finally:
+                await channel.close()
+        except (aio_pika.exceptions.AMQPException, aiormq.exceptions.AMQPError, OSError) as exc:
+            return f"ingest queue: not readable ({exc!r})"
+
     async def _ledger_count(self, conn: psycopg.AsyncConnection[Any], source: str) -> int:
         cursor = await conn.execute(
             "SELECT count(*) FROM opdb_ingest.event_ledger WHERE source = %s", (source,)
@@ -1102,10 +1120,14 @@ class Bench:
         async with await psycopg.AsyncConnection.connect(
             self._scratch.url, autocommit=True
         ) as conn:
-            while await self._ledger_count(conn, stream.source) < total:
+            while (count := await self._ledger_count(conn, stream.source)) < total:
                 daemon.check_alive()
                 if time.monotonic() > deadline:
-                    raise BenchError(f"{stream.source} events did not all reach the ledger")
+                    raise BenchError(
+                        f"{stream.source}: {count}/{total} events in the ledger 60 s after "
+                        f"the last was published; {await self._queue_state(connection)}; "
+                        f"the daemon's log ends:\n{daemon.log.tail()}"
+                    )
                 await asyncio.sleep(_POLL_S)
             cursor = await conn.execute(
                 "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), "

@@ -179,6 +179,10 @@ class Consumer:
         # Set by the broker's basic.cancel: the queue went away under the consumer.
         self._cancelled_at: float | None = None
         self.cancels = 0
+        # When the current consumer started, and when it was last delivered a message
+        # (monotonic): a consumer quiet while events wait has been starved.
+        self._consuming_since = 0.0
+        self._last_delivery_at = 0.0
         allow_deepest_headers()
         self._closing = False
 
@@ -344,6 +348,7 @@ class Consumer:
             underlay = await self._channel.get_underlay_channel()
             answer = await underlay.basic_consume(self._queue.name, self._deliver)
             self._consumer_tag = answer.consumer_tag
+            self._consuming_since = time.monotonic()
         except BROKER_ERRORS as exc:
             self.lost.set()
             raise TransientBrokerError(f"cannot consume: {exc!r}") from exc
@@ -352,6 +357,7 @@ class Consumer:
         delivery = message.delivery
         assert isinstance(delivery, Basic.Deliver)
         properties = message.header.properties
+        self._last_delivery_at = time.monotonic()
         self._on_message(
             Inbound(
                 message.body,
@@ -362,6 +368,35 @@ class Consumer:
                 delivery.routing_key or "",
             )
         )
+
+    @property
+    def quiet_s(self) -> float | None:
+        """Seconds since the consumer was last delivered a message (or started, if it
+        has been delivered none); None while not consuming."""
+        if not self.consuming:
+            return None
+        return time.monotonic() - max(self._consuming_since, self._last_delivery_at)
+
+    async def ready_messages(self) -> int | None:
+        """How many messages the broker says are ready in the ingest queue (waiting for
+        a consumer), asked on a channel of its own; None when it cannot tell."""
+        connection = self._connection
+        if connection is None or connection.is_closed:
+            return None
+        channel: AbstractChannel | None = None
+        try:
+            channel = await asyncio.wait_for(connection.channel(), _CANCEL_TIMEOUT_S)
+            queue = await asyncio.wait_for(
+                channel.declare_queue(self._settings.queue, passive=True), _CANCEL_TIMEOUT_S
+            )
+            return queue.declaration_result.message_count or 0
+        except (*BROKER_ERRORS, asyncio.CancelledError):
+            _reraise_if_we_are_cancelled()
+            # The queue gone (the broker cancels us then) or the link down: both are
+            # handled where they are noticed; here there is just no answer.
+            return None
+        finally:
+            await self._close_quietly(channel)
 
     async def stop(self) -> None:
         """Cancel the consumer so the broker sends nothing more; what was already

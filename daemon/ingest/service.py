@@ -70,6 +70,8 @@ _STALL_TICK_S = 1.0
 _STALL_REPORT_S = 10.0
 # Closing a connection, a last report, a helper's end: each gets this long at shutdown.
 _CLOSE_GRACE_S = 1.0
+# The longest between two looks for a starved consumer (see _watch_starvation).
+_STARVATION_CHECK_S = 5.0
 
 
 class ExitStatus(enum.IntEnum):
@@ -497,6 +499,7 @@ class IngestService:
             # Reports start at once, so a daemon that cannot reach the broker still
             # tells `status` why it is not ready.
             "control loop": self._control_loop,
+            "starvation watch": self._watch_starvation,
         }
         if self._notifier.watchdog_interval_s is not None:
             helpers["watchdog feeder"] = self._feed_watchdog
@@ -734,6 +737,45 @@ class IngestService:
                     await self._consumer.set_prefetch(self._prefetch())
                 except TransientBrokerError as exc:
                     log.warning("could not change prefetch", error=str(exc))
+
+    async def _watch_starvation(self) -> None:
+        """A consumer that the broker delivers nothing to while events are ready in the
+        ingest queue looks exactly like an idle daemon: running, nothing in flight, no
+        error. Whatever starved it (deliveries lost in a client library, credit lost
+        in the broker), a new connection ends it: the broker takes back what the old
+        one held and delivers again. Only asked when the daemon has nothing in hand, so
+        a full prefetch window being written never counts."""
+        limit = self._settings.starved_after_s
+        while True:
+            await asyncio.sleep(min(_STARVATION_CHECK_S, limit / 4))
+            quiet = self._consumer.quiet_s
+            if quiet is None or quiet < limit or not self._idle():
+                continue
+            ready = await self._consumer.ready_messages()
+            quiet = self._consumer.quiet_s
+            if not ready or quiet is None or quiet < limit or not self._idle():
+                continue
+            self.metrics.transient_errors.labels("broker").inc()
+            log.warning(
+                "consumer starved: events are ready in the ingest queue but none was "
+                "delivered; reconnecting",
+                ready=ready,
+                quiet_s=round(quiet, 1),
+                queue=self._settings.queue,
+            )
+            self._consumer.lost.set()
+
+    def _idle(self) -> bool:
+        """Connected and running with nothing received and unsettled: no buffer, no
+        batch, no held copy (a link already known lost is being replaced anyway)."""
+        return (
+            self._consumer.connected
+            and self._gate is not None
+            and self._gate.mode is Mode.RUNNING
+            and not self._batcher
+            and not self._in_hand
+            and not self._consumer.held
+        )
 
     async def _shutdown(self, stop: asyncio.Event) -> None:
         self._set_state(State.STOPPING)

@@ -139,7 +139,29 @@ def collect(settings: Settings) -> Status:
                     f"daemon {d['host']} pid {d['pid']} holds {d['in_flight']} events and "
                     f"has committed nothing for {idle:.0f} s"
                 )
+    _check_starved(status, now)
     return status
+
+
+def _check_starved(status: Status, now: datetime.datetime) -> None:
+    """Events waiting in the ingest queue longer than ``NO_COMMIT_S`` while no running
+    daemon has committed for as long: consumers that hold nothing and are delivered
+    nothing (starved) say ``running`` and hold no events, so only the queue tells."""
+    ingest = status.queues.get("ingest")
+    running = [d for d in status.daemons if d["state"] == State.RUNNING]
+    if ingest is None or not ingest.depth or not running or ingest.oldest_age_s is None:
+        return
+    if ingest.oldest_age_s <= NO_COMMIT_S:
+        return
+    latest = max(d.get("last_commit_at") or d["started_at"] for d in running)
+    idle = (now - latest).total_seconds()
+    if idle > NO_COMMIT_S:
+        status.problem(
+            f"{ingest.depth} event{'s' if ingest.depth != 1 else ''} waiting in the ingest "
+            f"queue (the oldest sent "
+            f"{ingest.oldest_age_s:.0f} s ago) and no running daemon has committed for "
+            f"{idle:.0f} s"
+        )
 
 
 async def _ingest_consumers(settings: Settings) -> int:

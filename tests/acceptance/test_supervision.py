@@ -26,6 +26,7 @@ EXIT_HELPER_FAILED = 4
     [
         ("_control_loop", "control loop"),
         ("_adjust_prefetch", "prefetch adjuster"),
+        ("_watch_starvation", "starvation watch"),
         ("_feed_watchdog", "watchdog feeder"),
     ],
 )

@@ -110,8 +110,12 @@ class FakeConsumer:
         self.publish_error: Exception | None = None
         self.waiting: list[Inbound] = []
         self.consuming = False
+        # A deaf consumer is delivered nothing while messages wait (it was starved): the
+        # broker still counts them as ready. A new connection ends it.
+        self.deaf = False
         self._open = False
         self._tags = 0
+        self._heard_at = time.monotonic()
 
     @property
     def connected(self) -> bool:
@@ -126,12 +130,26 @@ class FakeConsumer:
             self._flow()
 
     def _flow(self) -> None:
+        if self.deaf:
+            return
+        if self.waiting:
+            self._heard_at = time.monotonic()
         waiting, self.waiting = self.waiting, []
         for message in waiting:
             self.on_message(message)
 
+    @property
+    def quiet_s(self) -> float | None:
+        return time.monotonic() - self._heard_at if self.consuming else None
+
+    async def ready_messages(self) -> int | None:
+        self.journal.append(("asked ready", len(self.waiting)))
+        return len(self.waiting)
+
     async def connect(self, prefetch: int) -> None:
         self.lost.clear()
+        # A new connection has no consumer yet and has not been starved.
+        self.deaf = self.consuming = False
         self._open, self.prefetch = True, prefetch
         self.journal.append(("connect", prefetch))
 
@@ -141,6 +159,7 @@ class FakeConsumer:
     async def start(self) -> bool:
         if not self.consuming:
             self.consuming = True
+            self._heard_at = time.monotonic()
             self.journal.append(("consume", None))
             self._flow()
         return True
@@ -394,3 +413,43 @@ async def test_a_writer_hanging_past_the_shutdown_cap_is_cut_and_nothing_is_acke
     assert took >= settings.shutdown_timeout_s * 0.9, "the write was not given its time"
     assert not rig.happened("ack")
     assert rig.service.exit_status is ExitStatus.FLUSH_CUT
+
+
+async def test_a_starved_consumer_reconnects_and_what_waited_is_written() -> None:
+    rig = Rig(small_settings(starved_after_s=0.2))
+    rig.start()
+    await rig.until(lambda: rig.happened("consume"))
+    rig.consumer.deaf = True
+    rig.consumer.deliver("a")
+    rig.consumer.deliver("b")
+    # Quiet for starved_after_s with two messages ready: the service reconnects.
+    await rig.until(lambda: rig.kinds().count("connect") == 2)
+    await rig.until(lambda: rig.happened("ack"))
+    await rig.finish()
+    settled = [e for e in rig.journal if e[0] in ("commit", "ack")]
+    assert settled == [("commit", ["a", "b"]), ("ack", ["a", "b"])]
+    assert ("asked ready", 2) in rig.journal
+    assert rig.service.metrics.transient_errors.labels("broker")._value.get() == 1
+
+
+async def test_a_quiet_consumer_with_nothing_ready_is_left_alone() -> None:
+    rig = Rig(small_settings(starved_after_s=0.05))
+    rig.start()
+    await rig.until(lambda: rig.happened("asked ready"))
+    await asyncio.sleep(0.2)
+    await rig.finish()
+    assert rig.kinds().count("connect") == 1, "an idle daemon reconnected"
+
+
+async def test_a_batch_being_written_is_not_starvation() -> None:
+    # A long write holds the prefetch window: the broker rightly delivers nothing more.
+    rig = Rig(small_settings(starved_after_s=0.05), [HANG])
+    rig.start()
+    rig.consumer.deliver("a")
+    await rig.until(lambda: rig.happened("write hangs"))
+    rig.consumer.deaf = True
+    rig.consumer.deliver("b")
+    await asyncio.sleep(0.3)
+    assert not rig.happened("asked ready")
+    assert rig.kinds().count("connect") == 1
+    await rig.finish()

@@ -40,6 +40,7 @@ NOT_DEFAULTS: dict[str, Any] = {
     "journal_segment_bytes": 4242,
     "stall_after_s": 4.5,
     "stall_give_up_s": 45.0,
+    "starved_after_s": 12.5,
     "log_format": "console",
 }
 
