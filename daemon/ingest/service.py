@@ -47,7 +47,7 @@ from daemon.ingest.writer import BatchResult, TransientDatabaseError, Writer, Wr
 from daemon.logs import get_logger
 from daemon.schema import migrations
 from daemon.settings import Settings
-from opdb.contract import Contract, Event, EventRejected
+from opdb.contract import Contract, Event, EventRejected, Reason
 from opdb.models import Base
 from opdb.wire import ATTEMPTS_HEADER
 
@@ -212,6 +212,20 @@ class IngestService:
             delivery.event = self._contract.parse(delivery.message.body)
         except EventRejected as rejection:
             delivery.rejection = rejection
+        # A body that breaks the reader itself (a bug of ours, not a refusal) must not
+        # vanish: raised from the delivery callback it would be dropped by the AMQP
+        # library and then acknowledged by the next batch's multiple ack. Dead-lettered
+        # with the error, it is kept, named, and replayable once the reader is fixed.
+        except Exception as exc:
+            log.error(
+                "could not read a message; dead-lettering it",
+                message_id=delivery.message.message_id,
+                error=repr(exc),
+                exc_info=exc,
+            )
+            delivery.rejection = EventRejected(
+                Reason.MALFORMED, f"the daemon failed reading it: {exc!r}"[:500]
+            )
         delivery.parsed = True
 
     def _prefetch(self) -> int:

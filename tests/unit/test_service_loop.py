@@ -453,3 +453,24 @@ async def test_a_batch_being_written_is_not_starvation() -> None:
     assert not rig.happened("asked ready")
     assert rig.kinds().count("connect") == 1
     await rig.finish()
+
+
+async def test_a_message_that_breaks_the_reader_is_dead_lettered_not_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rig = Rig(small_settings())
+    parse = rig.service._contract.parse
+
+    def breaks_on_b(raw: bytes) -> Event:
+        if b'"b"' in raw:
+            raise RecursionError("maximum recursion depth exceeded")
+        return parse(raw)
+
+    monkeypatch.setattr(rig.service._contract, "parse", breaks_on_b)
+    rig.consumer.deliver("a")
+    rig.consumer.deliver("b")
+    rig.start()
+    await rig.until(lambda: rig.happened("ack"))
+    await rig.finish()
+    settled = [e for e in rig.journal if e[0] in ("commit", "publish", "ack")]
+    assert settled == [("commit", ["a"]), ("publish", "b"), ("ack", ["a", "b"])]
