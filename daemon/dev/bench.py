@@ -476,6 +476,9 @@ class _Result:
     notes: list[str] = field(default_factory=list)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     exit_codes: dict[str, int] = field(default_factory=dict)
+    # Per daemon, its warning and error lines by event: a run in which a daemon lost a
+    # connection or reconnected is not a clean measurement, and says so.
+    daemon_warnings: dict[str, dict[str, int]] = field(default_factory=dict)
     profiles: dict[str, Any] = field(default_factory=dict)
 
 
@@ -995,6 +998,13 @@ class Bench:
         )
         self._daemons.remove(daemon)
         self._result.exit_codes[daemon.label] = code
+        self._result.daemon_warnings[daemon.label] = dict(
+            Counter(
+                str(r.get("event"))
+                for r in daemon.log_records()
+                if r.get("level") in ("warning", "error", "critical")
+            )
+        )
         if code != 0:
             raise BenchError(f"daemon {daemon.label} exited with {code}:\n{daemon.log.tail()}")
 
@@ -1176,6 +1186,7 @@ class Bench:
         values["peak_rss_mb"] = max(self._result.peak_rss_mb.values())
         values["peak_rss_mb_by_daemon"] = self._result.peak_rss_mb
         values["daemon_exit_codes"] = self._result.exit_codes
+        values["daemon_warnings"] = self._result.daemon_warnings
         values["small_vs_bare"] = _ratio(values["small_events_per_s"], values["bare_consume_per_s"])
         values["bulk_vs_copy"] = _ratio(values["bulk_rows_per_s"], values["copy_rows_per_s"])
         # Against a COPY spared mcs_data's foreign-key check, which no real write is.
@@ -1259,6 +1270,9 @@ _NOTES = (
     "copy_vs_values: the writer with copy_min_rows=maxsize (multi-row INSERT) vs 1 (COPY), "
     "one event of one group per transaction, ledger row and COMMIT included.",
     "peak_rss_mb: VmHWM of each daemon process read just before SIGTERM; max over them.",
+    "daemon_warnings: each daemon's warning and error log lines, counted by event (a "
+    "reconnect or a starved consumer during a phase makes its figures suspect); empty "
+    "when the run was clean.",
     "CPU views, steadier than rates when the machine is shared: bare_consume_cpu_us_per_msg "
     "(this process during bare consume), phases.*.daemon_cpu_us_per_event / _per_row and "
     "daemon_cpu_share (daemon utime+stime over the drain), copy_client_cpu_us_per_row "
