@@ -29,6 +29,7 @@ import pytest
 
 from daemon.dev.harness import DaemonProcess
 from daemon.ingest import topology
+from daemon.ingest.ports import ConsumerFactory
 from daemon.ingest.service import IngestService
 from daemon.schema import migrations
 from daemon.settings import Settings
@@ -257,9 +258,12 @@ async def wait_until(
 
 
 @contextlib.asynccontextmanager
-async def running_service(settings: Settings) -> AsyncIterator[IngestService]:
-    """The daemon's service in this event loop, stopped (and flushed) on exit."""
-    service = IngestService(settings)
+async def running_service(
+    settings: Settings, consumer: ConsumerFactory | None = None
+) -> AsyncIterator[IngestService]:
+    """The daemon's service in this event loop, stopped (and flushed) on exit; with
+    ``consumer``, on that consumer instead of the real one."""
+    service = IngestService(settings, consumer=consumer)
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     try:

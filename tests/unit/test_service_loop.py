@@ -268,6 +268,10 @@ class Rig:
     def kinds(self) -> list[str]:
         return [k for k, _ in self.journal]
 
+    def only(self, *kinds: str) -> Journal:
+        """The journal's entries of these kinds, in order."""
+        return [e for e in self.journal if e[0] in kinds]
+
 
 async def test_commit_then_the_reject_is_published_then_the_batch_is_acked() -> None:
     rig = Rig(small_settings(), [{1: MISSING}])
@@ -276,7 +280,7 @@ async def test_commit_then_the_reject_is_published_then_the_batch_is_acked() -> 
     rig.start()
     await rig.until(lambda: rig.happened("ack"))
     await rig.finish()
-    settled = [e for e in rig.journal if e[0] in ("commit", "publish", "ack")]
+    settled = rig.only("commit", "publish", "ack")
     assert settled == [
         ("commit", ["good"]),
         ("publish", "orphan"),
@@ -321,7 +325,7 @@ async def test_a_transient_database_error_holds_the_batch_and_retries_with_back_
     await rig.finish()
     assert rig.kinds().count("write failed") == 2
     assert pauses == [0.5, 1.0], "no doubling back-off between attempts"
-    settled = [e for e in rig.journal if e[0] in ("commit", "publish", "ack", "requeue")]
+    settled = rig.only("commit", "publish", "ack", "requeue")
     assert settled == [("commit", ["a", "b"]), ("ack", ["a", "b"])], "an event was rejected"
     states = rig.states.states
     assert "not_ready" in states
@@ -390,7 +394,7 @@ async def test_stop_writes_and_acks_what_is_buffered() -> None:
     await rig.until(lambda: len(rig.service._batcher) == 3)
     assert not rig.happened("commit")
     took = await rig.finish()
-    assert [e for e in rig.journal if e[0] in ("cancel", "commit", "ack")] == [
+    assert rig.only("cancel", "commit", "ack") == [
         ("cancel", None),
         ("commit", ["a", "b", "c"]),
         ("ack", ["a", "b", "c"]),
@@ -426,7 +430,7 @@ async def test_a_starved_consumer_reconnects_and_what_waited_is_written() -> Non
     await rig.until(lambda: rig.kinds().count("connect") == 2)
     await rig.until(lambda: rig.happened("ack"))
     await rig.finish()
-    settled = [e for e in rig.journal if e[0] in ("commit", "ack")]
+    settled = rig.only("commit", "ack")
     assert settled == [("commit", ["a", "b"]), ("ack", ["a", "b"])]
     assert ("asked ready", 2) in rig.journal
     assert rig.service.metrics.transient_errors.labels("broker")._value.get() == 1
@@ -472,5 +476,5 @@ async def test_a_message_that_breaks_the_reader_is_dead_lettered_not_lost(
     rig.start()
     await rig.until(lambda: rig.happened("ack"))
     await rig.finish()
-    settled = [e for e in rig.journal if e[0] in ("commit", "publish", "ack")]
+    settled = rig.only("commit", "publish", "ack")
     assert settled == [("commit", ["a"]), ("publish", "b"), ("ack", ["a", "b"])]
